@@ -1,0 +1,23 @@
+/// One accepted request line of a Batch API input file.
+///
+/// Guarantees (as produced by ``BatchLineParser``): `customID` and `model` are non-empty,
+/// `path` is one of the parser's accepted paths, and `bodyRange` is the exact byte range of the
+/// line's `body` object (from `{` to `}`) within the buffer that was parsed.
+public struct BatchRequestLine: Sendable, Equatable {
+    /// The caller's identifier for the request (`custom_id`).
+    public let customID: String
+    /// The API operation, from the line's `url`.
+    public let path: APIPath
+    /// `body.model`.
+    public let model: String
+    /// Byte range of the `body` object within the parsed line buffer.
+    public let bodyRange: Range<Int>
+
+    /// Creates a request line.
+    public init(customID: String, path: APIPath, model: String, bodyRange: Range<Int>) {
+        self.customID = customID
+        self.path = path
+        self.model = model
+        self.bodyRange = bodyRange
+    }
+}

@@ -1,0 +1,43 @@
+/// What came back from one attempt to send a request: an HTTP answer or a transport failure.
+public enum AttemptResult: Sendable {
+    case answer(HTTPAnswer)
+    case failure(TransportFailure)
+}
+
+/// An HTTP answer, independent of the HTTP library that received it.
+public struct HTTPAnswer: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaderFields
+    public var body: [UInt8]
+
+    public init(status: Int, headers: HTTPHeaderFields, body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The provider's request id: `x-request-id`, else Azure's `apim-request-id`.
+    public var requestID: String? {
+        headers["x-request-id"] ?? headers["apim-request-id"]
+    }
+
+    public var isSuccess: Bool { (200..<300).contains(status) }
+}
+
+/// A failure with no HTTP answer: the connection failed, or the answer did not come in time.
+public struct TransportFailure: Error, Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case timeout
+        case connection = "connection_error"
+        case other = "transport_error"
+    }
+
+    public var kind: Kind
+    /// What happened, for the errors file. Never contains a credential.
+    public var message: String
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+}

@@ -1,0 +1,84 @@
+/// Decides what happens after each attempt: record the answer, retry it later, give up on the
+/// request, or stop the whole job.
+///
+/// Rules (after the OpenAI and Azure SDKs, more patient because a batch can wait):
+/// - 2xx with a JSON body: success. 2xx whose body is not JSON: retried (`invalid_response_body`).
+/// - 408, 409, 429, 500, 502, 503, 504, connection errors and timeouts: retried, waiting what the
+///   server asked (`retry-after-ms`, `retry-after`), else ``Backoff``.
+/// - An `x-should-retry: true|false` header overrides the status rule, as in the SDKs.
+/// - 429 with error code `insufficient_quota`: the job stops; every further request would fail too.
+/// - Anything else (400, 401, 403, 404, 422, …): final; the answer goes to the errors file.
+/// - After `maxAttempts` attempts the last outcome is final.
+public struct RetryPolicy: Sendable, Equatable {
+    public var maxAttempts: Int
+    public var backoff: Backoff
+    public var retryableStatuses: Set<Int>
+
+    public static let defaultRetryableStatuses: Set<Int> = [408, 409, 429, 500, 502, 503, 504]
+
+    public init(
+        maxAttempts: Int = 8,
+        backoff: Backoff = Backoff(),
+        retryableStatuses: Set<Int> = RetryPolicy.defaultRetryableStatuses
+    ) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.backoff = backoff
+        self.retryableStatuses = retryableStatuses
+    }
+
+    /// The decision after attempt number `attempt` (1-based) produced `result`.
+    public func decide(_ result: AttemptResult, attempt: Int, now: Timestamp) -> RetryDecision {
+        switch result {
+        case .failure(let failure):
+            return retryOrFail(code: failure.kind.rawValue, wait: nil, throttled: false, attempt: attempt)
+        case .answer(let answer):
+            return decide(answer, attempt: attempt, now: now)
+        }
+    }
+
+    private func decide(_ answer: HTTPAnswer, attempt: Int, now: Timestamp) -> RetryDecision {
+        if answer.isSuccess {
+            if ResponseBody.isJSONValue(answer.body) { return .succeed }
+            return retryOrFail(code: "invalid_response_body", wait: nil, throttled: false, attempt: attempt)
+        }
+        let code = ResponseBody.errorCode(answer.body)
+        if answer.status == 429, code == "insufficient_quota" {
+            return .stopJob(
+                code: "insufficient_quota",
+                message: "the provider answered 429 insufficient_quota: the account is out of quota or credit;"
+                    + " every further request would fail too"
+            )
+        }
+        let statusCode = "http_\(answer.status)"
+        var retryable = retryableStatuses.contains(answer.status)
+        switch answer.headers["x-should-retry"]?.lowercased() {
+        case "true": retryable = true
+        case "false": retryable = false
+        default: break
+        }
+        guard retryable else { return .fail(code: statusCode) }
+        return retryOrFail(
+            code: statusCode,
+            wait: RetryAfter.parse(answer.headers, now: now),
+            throttled: answer.status == 429,
+            attempt: attempt
+        )
+    }
+
+    private func retryOrFail(code: String, wait: Duration?, throttled: Bool, attempt: Int) -> RetryDecision {
+        attempt >= maxAttempts ? .fail(code: code) : .retry(code: code, wait: wait, throttled: throttled)
+    }
+}
+
+/// What to do after an attempt.
+public enum RetryDecision: Sendable, Equatable {
+    /// Record the answer in the results file.
+    case succeed
+    /// Send again later: after `wait` if the server asked for one, else after the policy's backoff.
+    /// `throttled` marks a 429: the request's whole lane pauses, not only this request.
+    case retry(code: String, wait: Duration?, throttled: Bool)
+    /// Record the last outcome in the errors file.
+    case fail(code: String)
+    /// Stop the job: no further request of it can succeed.
+    case stopJob(code: String, message: String)
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// The optional configuration file (JSON): named endpoints and per-deployment limits.
+///
+/// Found at `--config`, else `$BATCHD_CONFIG`, else `$XDG_CONFIG_HOME/batchd/config.json`
+/// (`~/.config/batchd/config.json`). Secrets are not written in it: an endpoint names the
+/// environment variable (`api_key_env`) or file (`api_key_file`) that holds its key.
+///
+/// ```json
+/// {
+///   "default_endpoint": "azure-east",
+///   "endpoints": {
+///     "azure-east": {
+///       "type": "azure", "url": "https://myres.openai.azure.com", "api_version": "2024-10-21",
+///       "api_key_env": "AZURE_EAST_KEY", "concurrency": 16,
+///       "deployments": { "gpt-4o-mini": { "concurrency": 32 } }
+///     },
+///     "local": { "type": "openai", "url": "http://127.0.0.1:8080/v1" }
+///   },
+///   "max_attempts": 8,
+///   "request_timeout_seconds": 600
+/// }
+/// ```
+public struct ConfigFile: Codable, Sendable, Equatable {
+    public var defaultEndpoint: String?
+    public var endpoints: [String: EndpointEntry]
+    public var maxAttempts: Int?
+    public var requestTimeoutSeconds: Double?
+
+    public init(
+        defaultEndpoint: String? = nil, endpoints: [String: EndpointEntry] = [:], maxAttempts: Int? = nil,
+        requestTimeoutSeconds: Double? = nil
+    ) {
+        self.defaultEndpoint = defaultEndpoint
+        self.endpoints = endpoints
+        self.maxAttempts = maxAttempts
+        self.requestTimeoutSeconds = requestTimeoutSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case defaultEndpoint = "default_endpoint"
+        case endpoints
+        case maxAttempts = "max_attempts"
+        case requestTimeoutSeconds = "request_timeout_seconds"
+    }
+
+    /// One named endpoint.
+    public struct EndpointEntry: Codable, Sendable, Equatable {
+        /// `azure` or `openai` (OpenAI and any compatible server).
+        public var type: String
+        public var url: String
+        /// Azure only: a dated version such as `2024-10-21`, or `v1`.
+        public var apiVersion: String?
+        public var apiKeyEnv: String?
+        public var apiKeyFile: String?
+        public var concurrency: Int?
+        public var deployments: [String: DeploymentEntry]?
+
+        public init(
+            type: String, url: String, apiVersion: String? = nil, apiKeyEnv: String? = nil,
+            apiKeyFile: String? = nil, concurrency: Int? = nil, deployments: [String: DeploymentEntry]? = nil
+        ) {
+            self.type = type
+            self.url = url
+            self.apiVersion = apiVersion
+            self.apiKeyEnv = apiKeyEnv
+            self.apiKeyFile = apiKeyFile
+            self.concurrency = concurrency
+            self.deployments = deployments
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case type, url, concurrency, deployments
+            case apiVersion = "api_version"
+            case apiKeyEnv = "api_key_env"
+            case apiKeyFile = "api_key_file"
+        }
+    }
+
+    /// Limits for one deployment (Azure) or model (OpenAI).
+    public struct DeploymentEntry: Codable, Sendable, Equatable {
+        public var concurrency: Int?
+
+        public init(concurrency: Int? = nil) {
+            self.concurrency = concurrency
+        }
+    }
+
+    /// Reads and decodes the file at `path`; errors name the file and what is wrong.
+    public static func load(path: String) throws -> ConfigFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("\(path): cannot read the configuration file")
+        }
+        do {
+            return try JSONDecoder().decode(ConfigFile.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ConfigurationError(
+                "\(path): missing key \"\(key.stringValue)\" at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+            )
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw ConfigurationError(
+                "\(path): wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+            )
+        } catch {
+            throw ConfigurationError("\(path): not valid JSON: \(error.localizedDescription)")
+        }
+    }
+}
+
+/// A configuration problem, with a message that says which variable, file or key to fix.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,19 @@
+import BatchCore
+import BatchStore
+
+/// One request travelling through the dispatcher: what to send and how many attempts it has had.
+public struct DispatchItem: Sendable {
+    public var request: PendingRequest
+    public var lane: LaneKey
+    /// Attempts made so far, across restarts.
+    public var attempts: Int
+    /// When it may be sent.
+    public var due: Timestamp
+
+    public init(request: PendingRequest, lane: LaneKey) {
+        self.request = request
+        self.lane = lane
+        self.attempts = request.attempts
+        self.due = request.nextAttemptAt
+    }
+}

@@ -1,0 +1,127 @@
+import BatchCore
+import BatchStore
+
+/// Reads a job's input once, streaming, and records one request per valid line; each bad line
+/// becomes one line in the errors file naming the file, the line number and the reason.
+///
+/// Guarantees: memory stays bounded by one chunk of lines whatever the file's size; progress is
+/// committed every `chunkLines` lines in the same transaction as that chunk's requests and
+/// rejected lines, so a crash resumes from the last commit without a duplicate or a lost line.
+public struct Ingestor {
+    public var parser: BatchLineParser
+    public var chunkLines: Int
+
+    public init(parser: BatchLineParser = BatchLineParser(), chunkLines: Int = 4096) {
+        self.parser = parser
+        self.chunkLines = max(1, chunkLines)
+    }
+
+    /// One line's verdict, kept until its chunk is committed.
+    private enum Item {
+        case request(NewRequest)
+        case rejected(line: Int, customID: String?, LineRejection)
+    }
+
+    /// Ingests the rest of `job`'s input, appending rejected lines to `errors`.
+    public func run(job: JobRecord, store: Store, errors: OutputFile) throws {
+        guard !job.ingest.done else { return }
+        let path = job.inputPath
+        let current = try FileFingerprint.stat(path: path)
+        guard current.size == job.fingerprint.size, current.mtimeNanoseconds == job.fingerprint.modificationNanoseconds
+        else {
+            throw BatchdError.inputModified(
+                path, detail: "size or modification time differ from when it was submitted")
+        }
+        let reader: JSONLReader
+        do {
+            reader = try JSONLReader(
+                path: path, startOffset: job.ingest.offset, startLine: job.ingest.line + 1,
+                maxLineBytes: parser.maxLineBytes)
+        } catch {
+            throw BatchdError.inputUnreadable(path, reason: "\(error)")
+        }
+        let fileName = path.split(separator: "/").last.map(String.init) ?? path
+        let resumed = job.ingest.offset > 0
+        var items: [Item] = []
+        items.reserveCapacity(chunkLines)
+        while true {
+            try reader.forEachLine { line in
+                items.append(classify(line))
+                return items.count < chunkLines
+            }
+            let done = reader.reachedEndOfFile
+            var hash: UInt64? = nil
+            if done {
+                hash = resumed ? try FileFingerprint.compute(path: path).hash : reader.hasher.finalize()
+            }
+            let progress = IngestProgress(offset: reader.bytesConsumed, line: reader.nextLineNumber - 1, done: done)
+            try commit(items, job: job.id, fileName: fileName, progress: progress, hash: hash, store: store, errors: errors)
+            items.removeAll(keepingCapacity: true)
+            if done { return }
+        }
+    }
+
+    private func classify(_ line: JSONLLine) -> Item {
+        guard let bytes = line.bytes else {
+            return .rejected(
+                line: line.number, customID: nil, .lineTooLong(length: line.length, limit: parser.maxLineBytes))
+        }
+        switch parser.parse(bytes) {
+        case .success(let parsed):
+            return .request(
+                NewRequest(
+                    line: line.number, offset: line.offset, length: line.length, customID: parsed.customID,
+                    path: parsed.path.rawValue, model: parsed.model))
+        case .failure(let rejection):
+            return .rejected(line: line.number, customID: Self.bestEffortCustomID(bytes), rejection)
+        }
+    }
+
+    private func commit(
+        _ items: [Item], job: Int64, fileName: String, progress: IngestProgress, hash: UInt64?, store: Store,
+        errors: OutputFile
+    ) throws {
+        try store.write { tx in
+            var accepted = 0
+            var rejectedLines: [UInt8] = []
+            var rejectedCount = 0
+            for item in items {
+                var rejection: (line: Int, customID: String?, LineRejection)?
+                switch item {
+                case .request(let request):
+                    if try tx.insertRequest(job: job, request) {
+                        accepted += 1
+                    } else {
+                        let first = try tx.line(ofCustomID: request.customID, job: job) ?? 0
+                        rejection = (request.line, request.customID, .duplicateCustomID(request.customID, firstLine: first))
+                    }
+                case .rejected(let line, let customID, let reason):
+                    rejection = (line, customID, reason)
+                }
+                if let (line, customID, reason) = rejection {
+                    rejectedCount += 1
+                    rejectedLines += OutputLine.failure(
+                        id: OutputLine.id(job: job, line: line), customID: customID, code: reason.code,
+                        message: "\(fileName) line \(line): \(reason.reason)")
+                }
+            }
+            if !rejectedLines.isEmpty {
+                try errors.append(rejectedLines)
+                try errors.sync()
+            }
+            try tx.recordIngest(
+                job: job, progress: progress, addedRequests: accepted, addedRejected: rejectedCount,
+                errorsBytes: errors.length, hash: hash)
+        }
+    }
+
+    /// The `custom_id` of a rejected line when it has a readable one, so its error line can be joined.
+    static func bestEffortCustomID(_ bytes: UnsafeRawBufferPointer) -> String? {
+        guard let members = try? JSONScanner.topLevelMembers(bytes),
+            let member = members.first(where: { $0.key == "custom_id" && $0.kind == .string }),
+            let text = try? JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: bytes[member.range])),
+            !text.isEmpty
+        else { return nil }
+        return text
+    }
+}

@@ -1,0 +1,84 @@
+import BatchCore
+import BatchStore
+
+extension DispatchLoop {
+    /// Turns one send's result into a recorded line, a retry, or a stop.
+    func handle(
+        _ item: DispatchItem, _ result: RequestSender.Result, state: inout DispatchState, policy: RetryPolicy,
+        now: Timestamp
+    ) throws {
+        let request = item.request
+        switch result {
+        case .cancelled:
+            state.finished(item)
+        case .inputModified(let detail):
+            state.finished(item)
+            state.stop(
+                code: "input_modified",
+                message: BatchdError.inputModified(sender.input.path, detail: detail).message)
+        case .attempt(let attempt):
+            var item = item
+            item.attempts += 1
+            if case .answer(let answer) = attempt, answer.status == 429 { recorder.noteThrottled(now: now) }
+            switch policy.decide(attempt, attempt: item.attempts, now: now) {
+            case .succeed:
+                guard case .answer(let answer) = attempt else { return }
+                recorder.finish(
+                    line: request.line, succeeded: true, attempts: item.attempts, lastError: nil, model: request.model,
+                    usage: TokenUsage.read(fromBody: answer.body),
+                    output: OutputLine.answer(id: lineID(item), customID: request.customID, answer: answer), now: now)
+                state.finished(item)
+                record(succeeded: true)
+            case .fail(let code):
+                recorder.finish(
+                    line: request.line, succeeded: false, attempts: item.attempts, lastError: code,
+                    model: request.model, usage: nil, output: failureLine(item, attempt, code: code), now: now)
+                state.finished(item)
+                record(succeeded: false)
+                logger.debug(
+                    "request failed", metadata: ["custom_id": "\(request.customID)", "code": "\(code)"])
+            case .retry(let code, let wait, let throttled):
+                let delay = wait ?? policy.backoff.delay(forRetry: item.attempts, unitRandom: environment.random())
+                item.due = now.advanced(by: delay)
+                recorder.retry(line: request.line, attempts: item.attempts, nextAttemptAt: item.due, code: code, now: now)
+                state.retry(item, pauseLane: throttled)
+                logger.debug(
+                    "request will be retried",
+                    metadata: [
+                        "custom_id": "\(request.customID)", "code": "\(code)", "attempt": "\(item.attempts)",
+                        "delay_ms": "\(delay.wholeMillisecondsRoundedUp)",
+                    ])
+            case .stopJob(let code, let message):
+                recorder.retry(line: request.line, attempts: item.attempts, nextAttemptAt: now, code: code, now: now)
+                state.finished(item)
+                state.stop(code: code, message: message)
+            }
+        }
+    }
+
+    private func lineID(_ item: DispatchItem) -> String {
+        OutputLine.id(job: jobID, line: item.request.line)
+    }
+
+    private func failureLine(_ item: DispatchItem, _ attempt: AttemptResult, code: String) -> [UInt8] {
+        let attempts = item.attempts == 1 ? "1 attempt" : "\(item.attempts) attempts"
+        switch attempt {
+        case .answer(let answer):
+            let error: (code: String, message: String)? =
+                answer.isSuccess
+                ? (code, "the answer's body is not valid JSON (after \(attempts))") : nil
+            return OutputLine.answer(id: lineID(item), customID: item.request.customID, answer: answer, error: error)
+        case .failure(let failure):
+            return OutputLine.failure(
+                id: lineID(item), customID: item.request.customID, code: failure.kind.rawValue,
+                message: "\(failure.message) (after \(attempts))")
+        }
+    }
+
+    private func record(succeeded: Bool) {
+        progress.update {
+            if succeeded { $0.counts.succeeded += 1 } else { $0.counts.failed += 1 }
+            $0.recordedThisRun += 1
+        }
+    }
+}

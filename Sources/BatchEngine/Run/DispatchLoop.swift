@@ -1,0 +1,125 @@
+import BatchCore
+import BatchStore
+import BatchTransport
+import Logging
+
+/// An event the dispatch loop reacts to.
+enum RunEvent: Sendable {
+    case completed(DispatchItem, RequestSender.Result)
+    case tick
+    case drain
+}
+
+/// How the sending phase ended.
+enum DispatchOutcome: Sendable {
+    case finished
+    case drained
+    case stopped(code: String, message: String)
+}
+
+/// The thin shell around ``DispatchState``: loads pages of pending requests, starts sends as child
+/// tasks, turns each answer into a recorded outcome or a retry, flushes the recorder, renews the
+/// job's lease, and sleeps on the injected clock until the next event.
+struct DispatchLoop {
+    let jobID: Int64
+    let endpointName: String
+    let options: JobOptions
+    let sender: RequestSender
+    let recorder: OutcomeRecorder
+    let environment: RunEnvironment
+    let progress: RunProgress
+    let logger: Logger
+    var pageSize = 1024
+
+    func run(events: AsyncStream<RunEvent>, continuation: AsyncStream<RunEvent>.Continuation) async throws
+        -> DispatchOutcome
+    {
+        let env = environment
+        let settings = env.settings
+        let policy = settings.retryPolicy(job: options)
+        let options = options
+        let sender = sender
+        var state = DispatchState(lowWatermark: pageSize) { lane in
+            settings.concurrency(endpoint: lane.endpoint, model: lane.model, job: options)
+        }
+        var lastRenewal = env.clock.now
+        var timer: (deadline: Timestamp, task: Task<Void, Never>)?
+        var drainDeadline: Timestamp?
+        defer { timer?.task.cancel() }
+
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            var iterator = events.makeAsyncIterator()
+            while true {
+                var now = env.clock.now
+                if state.wantsMoreInput {
+                    let after = state.loadedThroughLine
+                    let page = try env.store.read { try $0.pendingRequests(job: jobID, afterLine: after, limit: pageSize) }
+                    state.load(
+                        page.map { DispatchItem(request: $0, lane: LaneKey(endpoint: endpointName, model: $0.model)) },
+                        now: now)
+                }
+                while let item = state.next(now: now) {
+                    recorder.noteAttempt()
+                    group.addTask {
+                        let result = await sender.send(item)
+                        continuation.yield(.completed(item, result))
+                    }
+                }
+                if let due = recorder.flushDeadline, due <= now { try recorder.flush() }
+                if now.milliseconds - lastRenewal.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3 {
+                    try renewLease(now: now)
+                    lastRenewal = now
+                }
+                if state.isFinished { break }
+
+                let wakeups = [
+                    state.nextWakeup(now: now), recorder.flushDeadline,
+                    lastRenewal.advanced(by: env.lease / 3), drainDeadline,
+                ]
+                if let deadline = wakeups.compactMap({ $0 }).min(), timer?.deadline != deadline {
+                    timer?.task.cancel()
+                    let clock = env.clock
+                    timer = (
+                        deadline,
+                        Task {
+                            try? await clock.sleep(until: deadline)
+                            if !Task.isCancelled { continuation.yield(.tick) }
+                        }
+                    )
+                }
+                guard let event = await iterator.next() else { break }
+                now = env.clock.now
+                switch event {
+                case .tick:
+                    timer = nil
+                    if let deadline = drainDeadline, deadline <= now {
+                        logger.warning("drain timeout reached, cancelling requests in flight")
+                        group.cancelAll()
+                    }
+                case .drain:
+                    if !state.draining {
+                        state.drain()
+                        drainDeadline = now.advanced(by: env.drainTimeout)
+                        progress.update { $0.phase = .draining }
+                        logger.info("draining", metadata: ["in_flight": "\(state.inFlight)"])
+                    }
+                case .completed(let item, let result):
+                    try handle(item, result, state: &state, policy: policy, now: now)
+                }
+            }
+            try recorder.flush()
+            if let reason = state.stopReason { return .stopped(code: reason.code, message: reason.message) }
+            return state.draining ? .drained : .finished
+        }
+    }
+
+    private func renewLease(now: Timestamp) throws {
+        let env = environment
+        let renewed = try env.store.write {
+            try $0.renewLease(job: jobID, token: env.identity.token, until: now.advanced(by: env.lease))
+        }
+        if !renewed {
+            throw BatchdError.database("job \(jobID) was taken over by another process; this run stops")
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import BatchCore
+import BatchStore
+import Foundation
+
+/// The `<stem>.report.json` written beside the input when a job completes.
+public struct JobReport: Codable, Sendable, Equatable {
+    public var job: Int64
+    public var input: String
+    public var endpoint: String
+    public var state: String
+    /// Non-blank input lines: `requests` + `rejected`.
+    public var lines: Int
+    public var requests: Int
+    public var succeeded: Int
+    public var failed: Int
+    public var rejected: Int
+    /// HTTP attempts, retries included.
+    public var attempts: Int
+    public var retries: Int
+    /// 429 answers received.
+    public var throttled: Int
+    public var tokens: [String: ModelTokens]
+    /// Time spent running, summed over every run of the job.
+    public var wallSeconds: Double
+    public var requestsPerSecond: Double
+    public var startedAt: String?
+    public var finishedAt: String?
+
+    /// Tokens summed over one model's answers.
+    public struct ModelTokens: Codable, Sendable, Equatable {
+        public var requests: Int
+        public var promptTokens: Int
+        public var completionTokens: Int
+        public var totalTokens: Int
+
+        enum CodingKeys: String, CodingKey {
+            case requests
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+            case totalTokens = "total_tokens"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case job, input, endpoint, state, lines, requests, succeeded, failed, rejected, attempts, retries, throttled
+        case tokens
+        case wallSeconds = "wall_seconds"
+        case requestsPerSecond = "requests_per_second"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
+
+    public init(job: JobRecord, usage: [ModelUsage]) {
+        let counts = job.counts
+        let seconds = Double(job.runMilliseconds) / 1000
+        self.job = job.id
+        self.input = job.inputPath
+        self.endpoint = job.endpoint
+        self.state = job.state.rawValue
+        self.lines = counts.requests + counts.rejected
+        self.requests = counts.requests
+        self.succeeded = counts.succeeded
+        self.failed = counts.failed
+        self.rejected = counts.rejected
+        self.attempts = counts.attempts
+        self.retries = max(0, counts.attempts - counts.succeeded - counts.failed)
+        self.throttled = counts.throttled
+        self.tokens = Dictionary(
+            uniqueKeysWithValues: usage.map {
+                (
+                    $0.model,
+                    ModelTokens(
+                        requests: $0.requests, promptTokens: $0.usage.promptTokens,
+                        completionTokens: $0.usage.completionTokens, totalTokens: $0.usage.totalTokens)
+                )
+            })
+        self.wallSeconds = seconds
+        self.requestsPerSecond = seconds > 0 ? Double(counts.succeeded + counts.failed) / seconds : 0
+        self.startedAt = job.startedAt.map(Self.iso8601)
+        self.finishedAt = job.finishedAt.map(Self.iso8601)
+    }
+
+    /// Writes the report to `path` atomically (a temporary file renamed into place).
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(self)
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw BatchdError.outputUnwritable(path, reason: error.localizedDescription)
+        }
+    }
+
+    static func iso8601(_ time: Timestamp) -> String {
+        let date = Date(timeIntervalSince1970: Double(time.milliseconds) / 1000)
+        return date.formatted(.iso8601)
+    }
+}

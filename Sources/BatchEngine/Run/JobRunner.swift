@@ -1,0 +1,165 @@
+import BatchCore
+import BatchStore
+import BatchTransport
+import Logging
+import Synchronization
+
+/// Runs one job to its end, or until it is stopped: claim it, recover its outputs, ingest what is
+/// left of its input, send every pending request, record every outcome, write the report.
+///
+/// Recovery rules on start: output files are cut to their committed lengths; requests not
+/// recorded (in flight when the last run died) are pending and sent again; a resumed job whose
+/// input changed stops (`paused`, `input_modified`) instead of sending a wrong body.
+public final class JobRunner: Sendable {
+    public let jobID: Int64
+    public let environment: RunEnvironment
+    public let progress = RunProgress()
+    private let signals = Mutex<Signals>(Signals())
+
+    private struct Signals {
+        var drainRequested = false
+        var continuation: AsyncStream<RunEvent>.Continuation?
+    }
+
+    public init(jobID: Int64, environment: RunEnvironment) {
+        self.jobID = jobID
+        self.environment = environment
+    }
+
+    /// Asks the run to stop gracefully: no new request starts; those in flight are awaited (up to
+    /// the drain timeout) and recorded; the job goes back to `queued`.
+    public func drain() {
+        let continuation = signals.withLock { signals in
+            signals.drainRequested = true
+            return signals.continuation
+        }
+        continuation?.yield(.drain)
+    }
+
+    /// Runs the job and returns how it ended.
+    public func run() async throws -> JobRunOutcome {
+        let env = environment
+        let start = env.clock.now
+        let claim = try env.store.write { tx in
+            try tx.claim(
+                job: self.jobID, pid: env.identity.pid, token: env.identity.token, now: start, lease: env.lease,
+                isAlive: ProcessIdentity.isAlive)
+        }
+        let job: JobRecord
+        switch claim {
+        case .claimed(let claimed): job = claimed
+        case .busy(let pid): throw BatchdError.jobBusy(jobID, pid: pid)
+        case .notFound: throw BatchdError.jobNotFound(jobID)
+        case .notRunnable:
+            return try .notRunnable(env.store.read { try $0.job(self.jobID) }!)
+        }
+        var logger = env.logger
+        logger[metadataKey: "job"] = "\(jobID)"
+        logger.info("job started", metadata: ["input": "\(job.inputPath)", "endpoint": "\(job.endpoint)"])
+        do {
+            let outcome = try await runClaimed(job, logger: logger)
+            try env.store.write { try $0.addRunTime(job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds) }
+            return try finish(outcome, logger: logger)
+        } catch let error as BatchdError {
+            try? env.store.write { try $0.addRunTime(job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds) }
+            try pause(code: error.shortCode, reason: error.message, logger: logger)
+            return try .paused(env.store.read { try $0.job(self.jobID) }!)
+        }
+    }
+
+    private func runClaimed(_ job: JobRecord, logger: Logger) async throws -> DispatchOutcome {
+        let env = environment
+        let files = OutputFiles(input: job.inputPath)
+        let results = try OutputFile(path: files.results, committedLength: job.committedOutput.resultsBytes)
+        let errors = try OutputFile(path: files.errors, committedLength: job.committedOutput.errorsBytes)
+        if !job.ingest.done {
+            progress.update { $0.phase = .ingesting }
+            try Ingestor().run(job: job, store: env.store, errors: errors)
+        } else {
+            try InputCheck.verify(job)
+        }
+        let current = try env.store.read { try $0.job(self.jobID)! }
+        progress.update {
+            $0.counts = current.counts
+            $0.phase = .sending
+        }
+        let endpoint: Endpoint
+        do {
+            endpoint = try env.settings.endpoint(named: job.endpoint)
+        } catch let error as ConfigurationError {
+            throw BatchdError.configuration(error.message)
+        }
+        let sender = RequestSender(
+            endpoint: endpoint, transport: env.transport, input: try InputFile(path: job.inputPath),
+            timeout: env.settings.requestTimeout(job: job.options))
+        let recorder = OutcomeRecorder(store: env.store, jobID: jobID, results: results, errors: errors)
+        let loop = DispatchLoop(
+            jobID: jobID, endpointName: endpoint.name, options: job.options, sender: sender, recorder: recorder,
+            environment: env, progress: progress, logger: logger)
+        let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self)
+        let alreadyDraining = signals.withLock { signals in
+            signals.continuation = continuation
+            return signals.drainRequested
+        }
+        defer { signals.withLock { $0.continuation = nil } }
+        if alreadyDraining { continuation.yield(.drain) }
+        return try await loop.run(events: events, continuation: continuation)
+    }
+
+    private func finish(_ outcome: DispatchOutcome, logger: Logger) throws -> JobRunOutcome {
+        let env = environment
+        let now = env.clock.now
+        switch outcome {
+        case .stopped(let code, let message):
+            try pause(code: code, reason: message, logger: logger)
+            return try .paused(env.store.read { try $0.job(self.jobID)! })
+        case .drained:
+            try env.store.write { try $0.release(job: self.jobID, token: env.identity.token, state: .queued, now: now) }
+            logger.info("job drained")
+            return try .drained(env.store.read { try $0.job(self.jobID)! })
+        case .finished:
+            var job = try env.store.read { try $0.job(self.jobID)! }
+            job.state = .completed
+            job.finishedAt = now
+            let usage = try env.store.read { try $0.usage(job: self.jobID) }
+            try JobReport(job: job, usage: usage).write(to: OutputFiles(input: job.inputPath).report)
+            try env.store.write { try $0.release(job: self.jobID, token: env.identity.token, state: .completed, now: now) }
+            let done = try env.store.read { try $0.job(self.jobID)! }
+            progress.update {
+                $0.counts = done.counts
+                $0.phase = .finished
+            }
+            logger.info(
+                "job completed",
+                metadata: ["succeeded": "\(done.counts.succeeded)", "failed": "\(done.counts.failed)",
+                    "rejected": "\(done.counts.rejected)"])
+            return .completed(done)
+        }
+    }
+
+    private func pause(code: String, reason: String, logger: Logger) throws {
+        let env = environment
+        try env.store.write {
+            try $0.release(job: self.jobID, token: env.identity.token, state: .paused, code: code, reason: reason, now: env.clock.now)
+        }
+        logger.warning("job paused", metadata: ["code": "\(code)", "reason": "\(reason)"])
+    }
+}
+
+/// How a run of a job ended.
+public enum JobRunOutcome: Sendable {
+    /// Every valid line has its output line; the report is written.
+    case completed(JobRecord)
+    /// The job stopped and waits for a user (`state_code` and `state_reason` say why).
+    case paused(JobRecord)
+    /// A graceful stop: the job is queued again with its progress kept.
+    case drained(JobRecord)
+    /// The job was not runnable (already completed, paused, …); nothing was done.
+    case notRunnable(JobRecord)
+
+    public var job: JobRecord {
+        switch self {
+        case .completed(let job), .paused(let job), .drained(let job), .notRunnable(let job): return job
+        }
+    }
+}

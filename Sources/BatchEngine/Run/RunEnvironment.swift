@@ -1,0 +1,58 @@
+import BatchCore
+import BatchStore
+import BatchTransport
+import Foundation
+import Logging
+
+/// What a job run needs from the outside world, injected so tests can replace each part: the
+/// store, the settings, the transport, the clock and the source of randomness.
+public struct RunEnvironment: Sendable {
+    public var store: Store
+    public var settings: Settings
+    public var transport: any HTTPTransport
+    public var clock: any BatchClock
+    public var logger: Logger
+    public var identity: ProcessIdentity
+    /// How long a claim on a job lasts without renewal; renewed every third of it.
+    public var lease: Duration
+    /// A number in `0 ..< 1` for backoff jitter.
+    public var random: @Sendable () -> Double
+    /// How long a graceful stop waits for requests in flight before cancelling them.
+    public var drainTimeout: Duration
+
+    public init(
+        store: Store, settings: Settings, transport: any HTTPTransport, clock: any BatchClock = SystemClock(),
+        logger: Logger, identity: ProcessIdentity = .current, lease: Duration = .seconds(30),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        drainTimeout: Duration = .seconds(60)
+    ) {
+        self.store = store
+        self.settings = settings
+        self.transport = transport
+        self.clock = clock
+        self.logger = logger
+        self.identity = identity
+        self.lease = lease
+        self.random = random
+        self.drainTimeout = drainTimeout
+    }
+}
+
+/// Identifies this process as a job's owner: its pid, and a token unique to this run of it.
+public struct ProcessIdentity: Sendable, Equatable {
+    public var pid: Int32
+    public var token: String
+
+    public init(pid: Int32, token: String) {
+        self.pid = pid
+        self.token = token
+    }
+
+    public static let current = ProcessIdentity(
+        pid: ProcessInfo.processInfo.processIdentifier, token: UUID().uuidString)
+
+    /// Whether a process with this pid exists on this machine.
+    public static func isAlive(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+}

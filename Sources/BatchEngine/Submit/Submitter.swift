@@ -1,0 +1,80 @@
+import BatchCore
+import BatchStore
+import Foundation
+
+/// Turns input files into queued jobs.
+///
+/// Guarantees: the job records the input's canonical path (so one file is one job whatever way
+/// it was named) and its size and modification time; outputs of batchd are refused as inputs.
+public struct Submitter: Sendable {
+    public let store: Store
+    public let clock: any BatchClock
+
+    public init(store: Store, clock: any BatchClock = SystemClock()) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Queues `path` as a new job.
+    public func submit(path: String, endpoint: String, priority: Int = 0, options: JobOptions = JobOptions()) throws
+        -> JobRecord
+    {
+        let canonical = try checkedInput(path)
+        let fingerprint = try FileFingerprint.stat(path: canonical)
+        let job = NewJob(
+            inputPath: canonical, endpoint: endpoint, priority: priority, options: options,
+            fingerprint: InputFingerprint(
+                size: fingerprint.size, modificationNanoseconds: fingerprint.mtimeNanoseconds, hash: nil),
+            createdAt: clock.now)
+        return try store.write { tx in
+            let id = try tx.insertJob(job)
+            return try tx.job(id)!
+        }
+    }
+
+    /// The job `batchctl run` should run for `path`: the unfinished job of that file if there is one
+    /// (a paused one is queued again), else a new job. A completed job of the unchanged file is
+    /// returned as is, so running a finished file again sends nothing; `forceNew` submits anyway.
+    public func findOrSubmit(
+        path: String, endpoint: String, priority: Int = 0, options: JobOptions = JobOptions(), forceNew: Bool
+    ) throws -> JobRecord {
+        let canonical = try checkedInput(path)
+        if !forceNew, let existing = try store.read({ try $0.latestJob(forInput: canonical) }) {
+            switch existing.state {
+            case .queued, .running:
+                return existing
+            case .paused:
+                try store.write { try $0.setState(job: existing.id, .queued, now: clock.now) }
+                return try store.read { try $0.job(existing.id)! }
+            case .completed:
+                let current = try FileFingerprint.stat(path: canonical)
+                if current.size == existing.fingerprint.size
+                    && current.mtimeNanoseconds == existing.fingerprint.modificationNanoseconds
+                {
+                    return existing
+                }
+            case .failed, .cancelled:
+                break
+            }
+        }
+        return try submit(path: canonical, endpoint: endpoint, priority: priority, options: options)
+    }
+
+    private func checkedInput(_ path: String) throws -> String {
+        let canonical = Paths.canonical(path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: canonical, isDirectory: &isDirectory) else {
+            throw BatchdError.inputUnreadable(path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw BatchdError.inputUnreadable(path, reason: "it is a folder, not a JSONL file")
+        }
+        guard access(canonical, R_OK) == 0 else {
+            throw BatchdError.inputUnreadable(path, reason: "permission denied")
+        }
+        for suffix in [".results.jsonl", ".errors.jsonl"] where canonical.hasSuffix(suffix) {
+            throw BatchdError.inputUnreadable(path, reason: "this is an output file of batchd (\(suffix)), not an input")
+        }
+        return canonical
+    }
+}

@@ -1,0 +1,133 @@
+import BatchCore
+
+/// A request waiting to be sent, as the dispatcher loads it.
+public struct PendingRequest: Sendable, Equatable {
+    public var line: Int
+    public var offset: Int64
+    public var length: Int
+    public var customID: String
+    public var path: String
+    public var model: String
+    public var attempts: Int
+    public var nextAttemptAt: Timestamp
+
+    public init(
+        line: Int, offset: Int64, length: Int, customID: String, path: String, model: String, attempts: Int,
+        nextAttemptAt: Timestamp
+    ) {
+        self.line = line
+        self.offset = offset
+        self.length = length
+        self.customID = customID
+        self.path = path
+        self.model = model
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+    }
+}
+
+/// Totals for one model of one job.
+public struct ModelUsage: Sendable, Equatable {
+    public var model: String
+    public var requests: Int
+    public var usage: TokenUsage
+
+    public init(model: String, requests: Int, usage: TokenUsage) {
+        self.model = model
+        self.requests = requests
+        self.usage = usage
+    }
+}
+
+extension QueueTransaction {
+    /// Pending requests of `job` after input line `afterLine`, in input order, at most `limit`.
+    public func pendingRequests(job: Int64, afterLine: Int, limit: Int) throws -> [PendingRequest] {
+        let statement = try connection.statement(
+            """
+            SELECT line, offset, length, custom_id, url, model, attempts, next_attempt_at FROM requests
+            WHERE job_id = ? AND state = 0 AND line > ? ORDER BY line LIMIT ?
+            """)
+        try statement.bind(job, afterLine, limit)
+        var requests: [PendingRequest] = []
+        requests.reserveCapacity(limit)
+        while try statement.step() {
+            requests.append(
+                PendingRequest(
+                    line: statement.int(0), offset: statement.int64(1), length: statement.int(2),
+                    customID: statement.string(3), path: statement.string(4), model: statement.string(5),
+                    attempts: statement.int(6), nextAttemptAt: Timestamp(milliseconds: statement.int64(7))))
+        }
+        return requests
+    }
+
+    /// The distinct models of `job`'s requests.
+    public func models(job: Int64) throws -> [String] {
+        let statement = try connection.statement("SELECT DISTINCT model FROM requests WHERE job_id = ?")
+        try statement.bind(job)
+        var models: [String] = []
+        while try statement.step() { models.append(statement.string(0)) }
+        return models
+    }
+
+    /// Marks a request recorded (its line is in an output file).
+    public func recordOutcome(job: Int64, line: Int, state: RequestState, attempts: Int, lastError: String?) throws {
+        try connection.statement(
+            "UPDATE requests SET state = ?, attempts = ?, last_error = ? WHERE job_id = ? AND line = ?"
+        ).bind(state.rawValue, attempts, lastError, job, line).run()
+    }
+
+    /// Records a failed attempt that will be retried at `nextAttemptAt`.
+    public func recordRetry(job: Int64, line: Int, attempts: Int, nextAttemptAt: Timestamp, lastError: String) throws {
+        try connection.statement(
+            "UPDATE requests SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE job_id = ? AND line = ?"
+        ).bind(attempts, nextAttemptAt.milliseconds, lastError, job, line).run()
+    }
+
+    /// Adds to the job's counters and sets the committed output lengths.
+    public func recordProgress(job: Int64, output: CommittedOutput, delta: JobCounts) throws {
+        try connection.statement(
+            """
+            UPDATE jobs SET results_bytes = ?, errors_bytes = ?, succeeded = succeeded + ?, failed = failed + ?,
+                attempts = attempts + ?, throttled = throttled + ?
+            WHERE id = ?
+            """
+        ).bind(
+            output.resultsBytes, output.errorsBytes, delta.succeeded, delta.failed, delta.attempts, delta.throttled,
+            job
+        ).run()
+    }
+
+    /// Adds one batch of answers' token usage for `model`.
+    public func addUsage(job: Int64, model: String, requests: Int, usage: TokenUsage) throws {
+        try connection.statement(
+            """
+            INSERT INTO job_usage (job_id, model, requests, prompt_tokens, completion_tokens, total_tokens)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (job_id, model) DO UPDATE SET requests = requests + excluded.requests,
+                prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+                completion_tokens = completion_tokens + excluded.completion_tokens,
+                total_tokens = total_tokens + excluded.total_tokens
+            """
+        ).bind(job, model, requests, usage.promptTokens, usage.completionTokens, usage.totalTokens).run()
+    }
+
+    /// Token usage of `job`, per model.
+    public func usage(job: Int64) throws -> [ModelUsage] {
+        let statement = try connection.statement(
+            """
+            SELECT model, requests, prompt_tokens, completion_tokens, total_tokens FROM job_usage
+            WHERE job_id = ? ORDER BY model
+            """)
+        try statement.bind(job)
+        var rows: [ModelUsage] = []
+        while try statement.step() {
+            rows.append(
+                ModelUsage(
+                    model: statement.string(0), requests: statement.int(1),
+                    usage: TokenUsage(
+                        promptTokens: statement.int(2), completionTokens: statement.int(3),
+                        totalTokens: statement.int(4))))
+        }
+        return rows
+    }
+}

@@ -1,0 +1,75 @@
+/// Every migration batchd has shipped, in order. Append only; never edit a shipped entry.
+public enum Migrations {
+    public static let all: [Migration] = [v1Initial]
+
+    /// Jobs, their requests (one row per valid input line; bodies stay in the input file) and
+    /// token usage per job and model.
+    static let v1Initial = Migration(
+        "2026-11-22-initial",
+        sql: """
+            CREATE TABLE jobs (
+                id INTEGER PRIMARY KEY,
+                input_path TEXT NOT NULL CHECK (input_path <> ''),
+                endpoint TEXT NOT NULL CHECK (endpoint <> ''),
+                priority INTEGER NOT NULL DEFAULT 0,
+                state TEXT NOT NULL DEFAULT 'queued'
+                    CHECK (state IN ('queued','running','paused','completed','failed','cancelled')),
+                state_code TEXT,
+                state_reason TEXT,
+                options TEXT NOT NULL DEFAULT '{}',
+                created_at INTEGER NOT NULL,
+                started_at INTEGER,
+                finished_at INTEGER,
+                run_ms INTEGER NOT NULL DEFAULT 0 CHECK (run_ms >= 0),
+                input_size INTEGER NOT NULL CHECK (input_size >= 0),
+                input_mtime_ns INTEGER NOT NULL,
+                input_hash INTEGER,
+                ingest_offset INTEGER NOT NULL DEFAULT 0 CHECK (ingest_offset >= 0),
+                ingest_line INTEGER NOT NULL DEFAULT 0 CHECK (ingest_line >= 0),
+                ingest_done INTEGER NOT NULL DEFAULT 0 CHECK (ingest_done IN (0, 1)),
+                results_bytes INTEGER NOT NULL DEFAULT 0 CHECK (results_bytes >= 0),
+                errors_bytes INTEGER NOT NULL DEFAULT 0 CHECK (errors_bytes >= 0),
+                requests_total INTEGER NOT NULL DEFAULT 0 CHECK (requests_total >= 0),
+                rejected INTEGER NOT NULL DEFAULT 0 CHECK (rejected >= 0),
+                succeeded INTEGER NOT NULL DEFAULT 0 CHECK (succeeded >= 0),
+                failed INTEGER NOT NULL DEFAULT 0 CHECK (failed >= 0),
+                attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                throttled INTEGER NOT NULL DEFAULT 0 CHECK (throttled >= 0),
+                owner_pid INTEGER,
+                owner_token TEXT,
+                lease_until INTEGER,
+                CHECK (succeeded + failed <= requests_total),
+                CHECK ((owner_token IS NULL) = (owner_pid IS NULL))
+            );
+            CREATE INDEX jobs_by_state ON jobs (state, priority DESC, id);
+            CREATE INDEX jobs_by_input ON jobs (input_path, id);
+
+            CREATE TABLE requests (
+                job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                line INTEGER NOT NULL CHECK (line > 0),
+                offset INTEGER NOT NULL CHECK (offset >= 0),
+                length INTEGER NOT NULL CHECK (length > 0),
+                custom_id TEXT NOT NULL CHECK (custom_id <> ''),
+                url TEXT NOT NULL,
+                model TEXT NOT NULL CHECK (model <> ''),
+                state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2)),
+                attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                next_attempt_at INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                PRIMARY KEY (job_id, line)
+            ) WITHOUT ROWID;
+            CREATE UNIQUE INDEX requests_by_custom_id ON requests (job_id, custom_id);
+            CREATE INDEX requests_pending ON requests (job_id, line) WHERE state = 0;
+
+            CREATE TABLE job_usage (
+                job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                model TEXT NOT NULL,
+                requests INTEGER NOT NULL DEFAULT 0 CHECK (requests >= 0),
+                prompt_tokens INTEGER NOT NULL DEFAULT 0,
+                completion_tokens INTEGER NOT NULL DEFAULT 0,
+                total_tokens INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (job_id, model)
+            ) WITHOUT ROWID;
+            """
+    )
+}

@@ -1,0 +1,44 @@
+import BatchCore
+
+/// Yields the authentication headers for each request.
+///
+/// A provider, rather than a fixed header, so that tokens fetched and refreshed in the background
+/// (Microsoft Entra ID) slot in later. Guarantee: the secret only ever goes into the returned
+/// headers; `description` never shows it.
+public protocol CredentialProvider: Sendable, CustomStringConvertible {
+    func authenticationHeaders() async throws -> HTTPHeaderFields
+}
+
+/// A static API key, sent as Azure's `api-key` header or as `Authorization: Bearer`.
+public struct APIKeyCredential: CredentialProvider {
+    public enum Style: String, Sendable {
+        /// `api-key: KEY` (Azure OpenAI).
+        case apiKeyHeader
+        /// `Authorization: Bearer KEY` (OpenAI and compatible servers).
+        case bearer
+    }
+
+    private let key: String
+    public let style: Style
+
+    public init(key: String, style: Style) {
+        self.key = key
+        self.style = style
+    }
+
+    public func authenticationHeaders() async throws -> HTTPHeaderFields {
+        switch style {
+        case .apiKeyHeader: return ["api-key": key]
+        case .bearer: return ["Authorization": "Bearer \(key)"]
+        }
+    }
+
+    public var description: String { "APIKeyCredential(\(style.rawValue), key: <redacted>)" }
+}
+
+/// No authentication (a local OpenAI-compatible server that needs none).
+public struct NoCredential: CredentialProvider {
+    public init() {}
+    public func authenticationHeaders() async throws -> HTTPHeaderFields { [:] }
+    public var description: String { "NoCredential" }
+}

@@ -1,0 +1,72 @@
+import AsyncHTTPClient
+import BatchCore
+import NIOCore
+import NIOHTTP1
+
+/// The production ``HTTPTransport``: one shared async-http-client `HTTPClient` whose connection
+/// pool is sized to the concurrency batchd will use (the client's own default is 8 per host).
+public final class AsyncHTTPTransport: HTTPTransport {
+    private let client: HTTPClient
+    /// Answers larger than this are cut off and reported as a transport failure.
+    public let maximumResponseBytes: Int
+
+    /// - Parameters:
+    ///   - connectionsPerHost: the connection pool's size per host; match it to the concurrency.
+    ///   - connectTimeout: how long establishing one connection may take.
+    public init(
+        connectionsPerHost: Int, connectTimeout: Duration = .seconds(10), maximumResponseBytes: Int = 64 << 20
+    ) {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connectionsPerHost))
+        configuration.timeout = .init(connect: .milliseconds(connectTimeout.wholeMillisecondsRoundedUp))
+        configuration.decompression = .enabled(limit: .ratio(100))
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.maximumResponseBytes = maximumResponseBytes
+    }
+
+    public func send(_ request: OutboundRequest, timeout: Duration) async throws -> HTTPAnswer {
+        var outbound = HTTPClientRequest(url: request.url)
+        outbound.method = HTTPMethod(rawValue: request.method)
+        for field in request.headers.fields {
+            outbound.headers.add(name: field.name, value: field.value)
+        }
+        outbound.body = .bytes(ByteBuffer(bytes: request.body))
+        do {
+            let response = try await client.execute(outbound, timeout: .milliseconds(timeout.wholeMillisecondsRoundedUp))
+            var body = try await response.body.collect(upTo: maximumResponseBytes)
+            let bytes = body.readBytes(length: body.readableBytes) ?? []
+            return HTTPAnswer(
+                status: Int(response.status.code),
+                headers: HTTPHeaderFields(response.headers.map { (name: $0.name, value: $0.value) }),
+                body: bytes)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            try Task.checkCancellation()
+            throw Self.failure(for: error)
+        }
+    }
+
+    /// Closes every connection. Call once, after the last request.
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    static func failure(for error: any Error) -> TransportFailure {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                return TransportFailure(kind: .timeout, message: "no answer before the request timeout")
+            case .remoteConnectionClosed:
+                return TransportFailure(kind: .connection, message: "the server closed the connection")
+            default:
+                return TransportFailure(kind: .connection, message: "HTTP client error: \(error)")
+            }
+        }
+        if error is NIOTooManyBytesError {
+            return TransportFailure(kind: .other, message: "the answer was larger than the limit")
+        }
+        return TransportFailure(kind: .connection, message: "\(error)")
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+@testable import BatchCore
+
+@Suite("JSONScanner accepts and rejects")
+struct JSONScannerValidityTests {
+    static let valid: [(String, JSONValueKind)] = [
+        ("{}", .object), ("[]", .array), (" \t\r\n{ } \n", .object), ("\"\"", .string),
+        ("0", .number), ("-0", .number), ("1e10", .number), ("1.5E-3", .number), ("-12.25e+7", .number),
+        ("123456789012345678901234567890", .number), ("0.0", .number), ("1E0", .number),
+        ("true", .bool), ("false", .bool), ("null", .null),
+        (#""a\"b\\c\/d\b\f\n\r\t""#, .string), (#""\u00e9\u4E2D\uD83D\uDE00""#, .string),
+        ("\"héllo 中文 😀\"", .string),
+        (#"{"a":[1,2,{"b":null}],"c":{"d":[]},"e":"x"}"#, .object),
+        (#"[ 1 , "two" , [ ] , { } , true , false , null ]"#, .array),
+        (#"{"":0}"#, .object), (#"{"a" : 1 , "a" : 2}"#, .object),
+        (#""0123456789abcdefghijklmnopqrstuvwxyz long enough for the word-at-a-time path""#, .string),
+    ]
+
+    @Test(arguments: valid)
+    func acceptsValidJSON(text: String, kind: JSONValueKind) throws {
+        #expect(try JSONScanner.validate(Array(text.utf8)) == kind)
+        // Agrees with Foundation.
+        _ = try JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed)
+    }
+
+    /// Invalid documents, with a fragment of the expected reason and the expected offset.
+    static let invalid: [(String, String, Int)] = [
+        ("", "unexpected end of input", 0),
+        ("   ", "unexpected end of input", 3),
+        ("01", "leading zeros", 0),
+        ("-01", "leading zeros", 0),
+        ("-", "expected a digit", 1),
+        ("1.", "after '.'", 2),
+        (".5", "unexpected character '.'", 0),
+        ("1e", "exponent", 2),
+        ("1e+", "exponent", 3),
+        ("+1", "unexpected character '+'", 0),
+        ("0x10", "trailing characters", 1),
+        ("NaN", "unexpected character 'N'", 0),
+        ("tru", "'true'", 3),
+        ("nul", "'null'", 3),
+        ("True", "unexpected character 'T'", 0),
+        ("\"abc", "unterminated string", 0),
+        ("[\"abc", "unterminated string", 1),
+        ("\"a\\", "unterminated string", 0),
+        ("\"a\\x\"", "invalid escape", 2),
+        ("\"\\u12G4\"", "\\u escape", 1),
+        ("\"\\u12\"", "\\u escape", 1),
+        ("\"a\nb\"", "control character 0x0A", 2),
+        ("\"a\tb\"", "control character 0x09", 2),
+        ("{} x", "trailing characters after the value", 3),
+        ("[1] [2]", "trailing characters after the value", 4),
+        ("{\"a\" 1}", "expected ':'", 5),
+        ("{\"a\":1,}", "expected a string key", 7),
+        ("{a:1}", "expected a string key", 1),
+        ("[1,]", "expected a value", 3),
+        ("[1 2]", "expected ',' or ']'", 3),
+        ("{\"a\":1 \"b\":2}", "expected ',' or '}'", 7),
+        ("[", "unexpected end of input", 1),
+        ("{\"a\":{\"b\":1}", "unexpected end of input", 12),
+        ("[}", "expected a value", 1),
+        ("{]", "expected a string key", 1),
+        ("'a'", "unexpected character '''", 0),
+    ]
+
+    @Test(arguments: invalid)
+    func rejectsInvalidJSON(text: String, reason: String, offset: Int) {
+        #expect {
+            try JSONScanner.validate(Array(text.utf8))
+        } throws: { error in
+            guard let error = error as? JSONScanError else { return false }
+            return error.reason.contains(reason) && error.offset == offset
+        }
+        #expect(throws: JSONScanError.self) { try JSONScanner.topLevelMembers(Array(text.utf8)) }
+    }
+
+    /// Strings holding malformed UTF-8, with the offset of the first bad byte.
+    static let badUTF8: [([UInt8], Int)] = [
+        ([0x22, 0xC3, 0x28, 0x22], 1),  // lead byte followed by ASCII
+        ([0x22, 0xC0, 0xAF, 0x22], 1),  // overlong '/'
+        ([0x22, 0xE0, 0x80, 0xAF, 0x22], 1),  // overlong 3-byte
+        ([0x22, 0xED, 0xA0, 0x80, 0x22], 1),  // encoded surrogate U+D800
+        ([0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], 1),  // above U+10FFFF
+        ([0x22, 0xF5, 0x80, 0x80, 0x80, 0x22], 1),
+        ([0x22, 0x41, 0xE2, 0x82, 0x22], 2),  // truncated 3-byte sequence
+        ([0x22, 0xF0, 0x9F, 0x98], 1),  // truncated at end of buffer
+        ([0x22, 0x80, 0x22], 1),  // stray continuation byte
+        ([0x22, 0xFF, 0x22], 1),
+        (Array("{\"k\":\"0123456789abcdef".utf8) + [0xC3, 0x28, 0x22, 0x7D], 22),  // after the fast path
+    ]
+
+    @Test(arguments: badUTF8)
+    func rejectsInvalidUTF8InStrings(bytes: [UInt8], offset: Int) {
+        #expect(throws: JSONScanError(offset: offset, reason: "invalid UTF-8")) {
+            try JSONScanner.validate(bytes)
+        }
+    }
+
+    @Test func acceptsLoneSurrogateEscapes() throws {
+        #expect(try JSONScanner.validate(Array(#""\uD800 \uDC00""#.utf8)) == .string)
+        #expect(try JSONScanner.decodeString(Array(#""\uD800x""#.utf8)) == "\u{FFFD}x")
+    }
+
+    @Test func rejectsEveryControlCharacterInStrings() throws {
+        for byte in UInt8(0)..<0x20 {
+            #expect(throws: JSONScanError.self) { try JSONScanner.validate([0x22, byte, 0x22]) }
+        }
+        #expect(try JSONScanner.validate([0x22, 0x7F, 0x22]) == .string)  // DEL is allowed
+    }
+
+    @Test(arguments: [1, 2, 511, 512])
+    func acceptsNestingUpTo512(depth: Int) throws {
+        let arrays = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        #expect(try JSONScanner.validate(Array(arrays.utf8)) == .array)
+        let objects =
+            String(repeating: "{\"a\":", count: depth - 1) + "{}" + String(repeating: "}", count: depth - 1)
+        #expect(try JSONScanner.topLevelMembers(Array(objects.utf8)) != nil)
+    }
+
+    @Test(arguments: [513, 10_000])
+    func rejectsNestingDeeperThan512(depth: Int) {
+        let arrays = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        #expect(throws: JSONScanError(offset: 512, reason: "nesting deeper than 512")) {
+            try JSONScanner.validate(Array(arrays.utf8))
+        }
+        let inObject =
+            "{\"a\":" + String(repeating: "[", count: depth - 1) + String(repeating: "]", count: depth - 1)
+            + "}"
+        #expect(throws: JSONScanError(offset: 5 + 511, reason: "nesting deeper than 512")) {
+            try JSONScanner.topLevelMembers(Array(inObject.utf8))
+        }
+    }
+
+    @Test func errorDescriptionNamesTheOffset() {
+        #expect(
+            JSONScanError(offset: 41, reason: "unterminated string").description
+                == "unterminated string at byte 41")
+    }
+
+    @Test func emptyBufferWithoutBaseAddressIsRejected() {
+        #expect(throws: JSONScanError.self) {
+            try JSONScanner.validate(UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+    }
+}
