@@ -83,7 +83,7 @@ public struct JobReport: Codable, Sendable, Equatable {
     /// Writes the report to `path` atomically (a temporary file renamed into place).
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(self)
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)

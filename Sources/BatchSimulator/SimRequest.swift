@@ -1,0 +1,20 @@
+import NIOCore
+import NIOHTTP1
+
+/// One complete HTTP request as received: head and accumulated body.
+struct SimRequest {
+    var method: HTTPMethod
+    var uri: String
+    var headers: HTTPHeaders
+    var body: ByteBuffer?
+}
+
+/// What the connection handler must do with a request.
+enum Outcome {
+    /// Send `response` after `delay`.
+    case respond(SimResponse, delay: TimeAmount)
+    /// Close the connection without answering after `delay`.
+    case drop(delay: TimeAmount)
+    /// Hold the request without answering for `duration`, then close the connection.
+    case hang(duration: TimeAmount)
+}

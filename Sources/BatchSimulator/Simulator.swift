@@ -1,0 +1,93 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// An in-process OpenAI / Azure OpenAI compatible HTTP server for tests and benchmarks.
+///
+/// Serves `chat/completions`, `responses`, `completions`, `embeddings`, `moderations`,
+/// `audio/transcriptions` and `audio/translations` under `/v1/…`, `/openai/v1/…` and
+/// `/openai/deployments/{deployment}/…?api-version=…`, plus `GET /_sim/stats`.
+/// Enforces per-deployment RPM/TPM limits (see ``RateLimiter``), injects faults (see ``FaultRates``),
+/// and counts outcomes (see ``SimulatorStats``). Answers are deterministic given the request, apart
+/// from ids and timestamps.
+///
+/// Runs on its own `MultiThreadedEventLoopGroup` with one thread per core; `start()` binds and returns
+/// the port, `shutdown()` closes the listener and every open connection (including hung ones) and
+/// stops the threads; call it before dropping the simulator. Safe to use from any task.
+public final class Simulator: Sendable {
+    private enum State {
+        case idle
+        case running(any Channel)
+        case stopped
+    }
+
+    private let core: SimulatorCore
+    private let group: MultiThreadedEventLoopGroup
+    private let state = Locked(State.idle)
+
+    /// Creates a simulator; nothing is bound until ``start()``.
+    public init(configuration: SimulatorConfiguration) {
+        core = SimulatorCore(configuration: configuration)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+    }
+
+    /// The configuration the simulator runs with.
+    public var configuration: SimulatorConfiguration { core.configuration }
+
+    /// A thread-safe snapshot of the counters.
+    public var stats: SimulatorStats { core.snapshot }
+
+    /// How many TCP connections the simulator has accepted (to check that clients keep connections alive).
+    public var connectionsAccepted: Int { core.connectionsAccepted }
+
+    /// Binds to the configured host and port and starts serving. Returns the bound port
+    /// (useful with port 0). Throws if already started or if binding fails.
+    public func start() async throws -> Int {
+        let core = self.core
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.configureHTTPServerPipeline(
+                        withPipeliningAssistance: true, withErrorHandling: true)
+                    try sync.addHandler(HTTPServerHandler(core: core))
+                }
+            }
+        let configuration = core.configuration
+        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        let accepted = state.withLock { state -> Bool in
+            guard case .idle = state else { return false }
+            state = .running(channel)
+            return true
+        }
+        guard accepted else {
+            try? await channel.close()
+            throw SimulatorError.alreadyStarted
+        }
+        return channel.localAddress?.port ?? configuration.port
+    }
+
+    /// Stops listening, closes all connections and releases the threads. Safe to call more than once.
+    public func shutdown() async throws {
+        let previous = state.withLock { state -> State in
+            let old = state
+            state = .stopped
+            return old
+        }
+        if case .stopped = previous { return }
+        if case .running(let channel) = previous {
+            try? await channel.close()
+        }
+        try await group.shutdownGracefully()
+    }
+}
+
+/// Errors thrown by ``Simulator``.
+public enum SimulatorError: Error, Sendable {
+    /// ``Simulator/start()`` was called on a simulator that was already started or shut down.
+    case alreadyStarted
+}

@@ -1,0 +1,167 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The request pipeline shared by all connections: auth, routing, validation, faults, rate limits,
+/// rendering, and the counters.
+///
+/// Thread-safe and non-blocking: called on event-loop threads; the only locks (stats, ids, limiter)
+/// are held just for a few arithmetic operations.
+final class SimulatorCore: Sendable {
+    let configuration: SimulatorConfiguration
+    private let limiter: RateLimiter
+    private let answers: RateLimitAnswers
+    private let stats = Locked(SimulatorStats())
+    private let counter = Locked<UInt64>(0)
+    private let connections = Locked(0)
+    private let idPrefix = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
+
+    init(configuration: SimulatorConfiguration) {
+        self.configuration = configuration
+        limiter = RateLimiter(rpm: configuration.rpm, tpm: configuration.tpm)
+        answers = RateLimitAnswers(
+            style: configuration.rateLimitStyle, rpm: configuration.rpm, tpm: configuration.tpm)
+    }
+
+    /// A snapshot of the counters.
+    var snapshot: SimulatorStats { stats.withLock { $0 } }
+
+    /// TCP connections accepted so far.
+    var connectionsAccepted: Int { connections.withLock { $0 } }
+
+    /// Counts one accepted TCP connection.
+    func connectionOpened() {
+        connections.withLock { $0 += 1 }
+    }
+
+    /// Decides what to do with one complete request.
+    func process(_ request: SimRequest) -> Outcome {
+        if request.uri == "/_sim/stats" || request.uri.hasPrefix("/_sim/stats?") {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let body = (try? encoder.encode(snapshot)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            return .respond(
+                SimResponse(status: .ok, contentType: "application/json", body: body), delay: .zero)
+        }
+        let number = counter.withLock { value -> UInt64 in
+            value += 1
+            return value
+        }
+        let suffix = idPrefix + String(number, radix: 16)
+        let route = Route(uri: request.uri)
+        let verdict = decide(request, route: route, idSuffix: suffix)
+        stats.withLock { stats in
+            stats.received += 1
+            switch verdict {
+            case .answer(let response, _, let malformed):
+                if malformed { stats.malformed += 1 } else { stats.count(status: Int(response.status.code)) }
+            case .drop: stats.dropped += 1
+            case .hang: stats.hung += 1
+            }
+        }
+        switch verdict {
+        case .answer(var response, let delayed, _):
+            response.headers.add(name: "x-request-id", value: "req_" + suffix)
+            if route?.form.isAzure == true {
+                response.headers.add(name: "apim-request-id", value: Self.uuidShaped(suffix))
+            }
+            return .respond(response, delay: delayed ? latency() : .zero)
+        case .drop: return .drop(delay: latency())
+        case .hang: return .hang(duration: TimeAmount(configuration.hangDuration))
+        }
+    }
+
+    /// The internal decision before headers and counting.
+    private enum Verdict {
+        case answer(SimResponse, delayed: Bool, malformed: Bool = false)
+        case drop
+        case hang
+    }
+
+    private func decide(_ request: SimRequest, route: Route?, idSuffix: String) -> Verdict {
+        if let key = configuration.apiKey, !Self.authorized(request.headers, key: key) {
+            return .answer(ErrorResponses.invalidAPIKey, delayed: false)
+        }
+        guard let route else { return .answer(ErrorResponses.notFound(request.uri), delayed: false) }
+        guard request.method == .POST else {
+            return .answer(
+                ErrorResponses.error(.methodNotAllowed, code: "method_not_allowed", message: "Use POST."),
+                delayed: false)
+        }
+        if case .azureDeployment = route.form, route.apiVersion?.isEmpty ?? true {
+            return .answer(
+                ErrorResponses.error(
+                    .badRequest, code: "missing_api_version",
+                    message: "The 'api-version' query parameter is required for deployment URLs."),
+                delayed: false)
+        }
+        let model: String
+        let call: any PreparedCall
+        do throws(RequestError) {
+            (model, call) = try RequestParsing.prepare(request, route: route)
+        } catch {
+            return .answer(ErrorResponses.invalidRequest(error.message), delayed: false)
+        }
+        if model == "no-quota" { return .answer(ErrorResponses.insufficientQuota, delayed: false) }
+
+        let fault: Fault?
+        if let forced = request.headers.first(name: "x-sim-fault") {
+            guard let parsed = Fault.forced(forced) else {
+                return .answer(
+                    ErrorResponses.invalidRequest("Unknown x-sim-fault '\(forced)'."), delayed: false)
+            }
+            fault = parsed
+        } else {
+            fault =
+                configuration.faults.isEnabled ? configuration.faults.fault(forDraw: .random(in: 0..<1)) : nil
+        }
+        let context = RenderContext(
+            model: model, idSuffix: idSuffix, created: Int(Date().timeIntervalSince1970),
+            embeddingDimensions: configuration.embeddingDimensions)
+        switch fault {
+        case .serverError500: return .answer(ErrorResponses.serverError, delayed: true)
+        case .serverError503: return .answer(ErrorResponses.serviceUnavailable, delayed: true)
+        case .drop: return .drop
+        case .hang: return .hang
+        case .malformed:
+            var response = call.render(context)
+            response.body = String(response.body.prefix(max(1, response.body.count / 2)))
+            return .answer(response, delayed: true, malformed: true)
+        case nil: break
+        }
+
+        let decision = limiter.acquire(
+            deployment: model, tokens: call.tokenCost, now: NIODeadline.now().uptimeNanoseconds)
+        guard decision.admitted else {
+            let response = answers.tooManyRequests(
+                decision, operation: route.operation, model: model, apiVersion: route.apiVersion,
+                requested: call.tokenCost)
+            return .answer(response, delayed: false)
+        }
+        var response = call.render(context)
+        answers.addHeaders(decision, to: &response.headers)
+        return .answer(response, delayed: true)
+    }
+
+    /// `api-key: KEY` or `Authorization: Bearer KEY`.
+    private static func authorized(_ headers: HTTPHeaders, key: String) -> Bool {
+        if headers["api-key"].contains(key) { return true }
+        return headers["authorization"].contains { $0 == "Bearer " + key }
+    }
+
+    /// The configured latency plus uniform jitter.
+    private func latency() -> TimeAmount {
+        var nanos = TimeAmount(configuration.latency).nanoseconds
+        let jitter = TimeAmount(configuration.latencyJitter).nanoseconds
+        if jitter > 0 { nanos += Int64.random(in: 0...jitter) }
+        return .nanoseconds(nanos)
+    }
+
+    /// A UUID-looking id for `apim-request-id`, unique per request.
+    private static func uuidShaped(_ suffix: String) -> String {
+        let hex = String(repeating: "0", count: max(0, 32 - suffix.count)) + suffix.suffix(32)
+        let chars = Array(hex)
+        let groups = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(chars[$0]) }
+        return groups.joined(separator: "-")
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `batchctl`: submits and inspects batchd jobs, or runs them in the foreground.
+@main
+struct Batchctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batchctl",
+        abstract: "Run and manage batches of OpenAI / Azure OpenAI requests from JSONL files.",
+        discussion: """
+            Exit codes: 0 every line succeeded; 1 finished, but some lines are in the errors file;
+            2 a job stopped before finishing (see `batchctl status`); 3 configuration or input error;
+            64 usage error; 130 interrupted (progress is kept: run the same command again to resume).
+            """,
+        subcommands: [Run.self, Submit.self, List.self, Status.self]
+    )
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import BatchCore
+import BatchEngine
+import BatchTransport
+import Foundation
+import UnixSignals
+
+/// `batchctl run FILE…`: submits and processes files in the foreground, without a daemon.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send every line of JSONL files now, in the foreground, and write the outputs beside them.",
+        discussion: """
+            Running the same file again resumes its unfinished job; a file whose job completed is not
+            sent again (use --new). Ctrl-C stops gracefully (requests in flight are awaited and recorded);
+            a second Ctrl-C exits at once.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var job: JobOptionsGroup
+
+    @Flag(help: "Start a new job even if the file already has one (its outputs are rewritten).")
+    var new = false
+
+    @Flag(help: "Print a JSON summary of the jobs on stdout.")
+    var json = false
+
+    @Flag(inversion: .prefixedNo, help: "Show a live progress line on a terminal.")
+    var progress = true
+
+    @Argument(help: "JSONL files in the Batch API input format.")
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one JSONL file") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let settings = try global.loadSettings()
+            do {
+                _ = try settings.endpoint(named: job.endpoint)
+            } catch let error as ConfigurationError {
+                throw CLIError(code: .configuration, message: error.message)
+            }
+            let store = try global.openStore()
+            let submitter = Submitter(store: store)
+            let jobs = try files.map {
+                try submitter.findOrSubmit(
+                    path: $0, endpoint: job.endpoint, priority: job.priority, options: job.jobOptions, forceNew: new)
+            }
+            let concurrency = job.concurrency ?? Settings.defaultConcurrency
+            let transport = AsyncHTTPTransport(connectionsPerHost: concurrency * 4)
+            let environment = RunEnvironment(
+                store: store, settings: settings, transport: transport, logger: global.makeLogger())
+            let interrupts = Interrupts()
+            let signalTask = Task { await interrupts.watch() }
+            defer { signalTask.cancel() }
+            var status = ExitStatus.success
+            var views: [JobView] = []
+            for record in jobs {
+                if interrupts.count > 0 { break }
+                let runner = JobRunner(jobID: record.id, environment: environment)
+                interrupts.current = runner
+                let display = ProgressDisplay(runner: runner, enabled: progress && isatty(STDERR_FILENO) == 1)
+                let displayTask = Task { await display.run() }
+                let outcome: JobRunOutcome
+                do {
+                    outcome = try await runner.run()
+                } catch {
+                    displayTask.cancel()
+                    try? await transport.shutdown()
+                    throw error
+                }
+                displayTask.cancel()
+                await displayTask.value
+                let summary = Summary(outcome: outcome)
+                if !json { FileHandle.standardError.write(Data((summary.text + "\n").utf8)) }
+                views.append(JobView(outcome.job))
+                status = max(status, summary.exitStatus)
+            }
+            try? await transport.shutdown()
+            if json { try JSONOutput.print(views) }
+            return interrupts.count > 0 ? .interrupted : status
+        }
+    }
+}
+
+extension ExitStatus: Comparable {
+    static func < (lhs: ExitStatus, rhs: ExitStatus) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Ctrl-C handling for `run`: the first SIGINT or SIGTERM drains the current job, a second exits.
+final class Interrupts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _count = 0
+    private var _current: JobRunner?
+
+    var count: Int { lock.withLock { _count } }
+    var current: JobRunner? {
+        get { lock.withLock { _current } }
+        set { lock.withLock { _current = newValue } }
+    }
+
+    func watch() async {
+        for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
+            let (count, runner) = lock.withLock { () -> (Int, JobRunner?) in
+                _count += 1
+                return (_count, _current)
+            }
+            if count == 1 {
+                FileHandle.standardError.write(
+                    Data("\nbatchctl: stopping: waiting for requests in flight (Ctrl-C again to quit now)\n".utf8))
+                runner?.drain()
+            } else {
+                exit(ExitStatus.interrupted.rawValue)
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import BatchCore
+import BatchEngine
+
+/// `batchctl status JOB`: one job in detail.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show one job.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The job id (see `batchctl list`).")
+    var job: Int64
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        try await reportingErrors {
+            guard let record = try global.openStore().read({ try $0.job(job) }) else {
+                throw CLIError(code: .configuration, message: BatchdError.jobNotFound(job).message)
+            }
+            let view = JobView(record)
+            if json {
+                try JSONOutput.print(view)
+                return .success
+            }
+            print("job \(view.id): \(view.state)" + (view.ownerPid.map { " (pid \($0))" } ?? ""))
+            if let code = view.stateCode { print("  reason:    \(code): \(view.stateReason ?? "")") }
+            print("  input:     \(view.input)")
+            print("  endpoint:  \(view.endpoint)")
+            print("  requests:  \(view.requests)" + (view.ingested ? "" : " so far (still reading the input)"))
+            print("  succeeded: \(view.succeeded)")
+            print("  failed:    \(view.failed)")
+            print("  rejected:  \(view.rejected)")
+            print("  pending:   \(view.pending)")
+            print("  attempts:  \(view.attempts) (429s: \(view.throttled))")
+            print("  results:   \(view.outputs.results)")
+            print("  errors:    \(view.outputs.errors)")
+            return .success
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import BatchEngine
+
+/// `batchctl submit FILE…`: queues files for the daemon.
+struct Submit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Queue JSONL files as jobs for batchd.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var job: JobOptionsGroup
+
+    @Flag(help: "Print the jobs as JSON.")
+    var json = false
+
+    @Argument(help: "JSONL files in the Batch API input format.")
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one JSONL file") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let submitter = Submitter(store: try global.openStore())
+            var views: [JobView] = []
+            for file in files {
+                let record = try submitter.submit(
+                    path: file, endpoint: job.endpoint, priority: job.priority, options: job.jobOptions)
+                views.append(JobView(record))
+            }
+            if json {
+                try JSONOutput.print(views)
+            } else {
+                for view in views { print("job \(view.id) queued: \(view.input)") }
+            }
+            return .success
+        }
+    }
+}

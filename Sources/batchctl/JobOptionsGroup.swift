@@ -1,0 +1,30 @@
+import ArgumentParser
+import BatchCore
+
+/// Options that shape a job, shared by `run` and `submit`.
+struct JobOptionsGroup: ParsableArguments {
+    @Option(help: "The endpoint to send to: a name from the config file, or 'default' (the environment's).")
+    var endpoint: String = "default"
+
+    @Option(help: "Higher runs first when several jobs are queued.")
+    var priority: Int = 0
+
+    @Option(help: "Requests in flight at once per (endpoint, model) lane (default 16, or the config's).")
+    var concurrency: Int?
+
+    @Option(help: "Attempts per request before its last failure is final (default 8).")
+    var maxAttempts: Int?
+
+    @Option(help: "Seconds one attempt may take (default 600).")
+    var requestTimeout: Double?
+
+    func validate() throws {
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
+        if let requestTimeout, requestTimeout <= 0 { throw ValidationError("--request-timeout must be positive") }
+    }
+
+    var jobOptions: JobOptions {
+        JobOptions(concurrency: concurrency, maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout)
+    }
+}

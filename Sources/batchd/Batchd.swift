@@ -1,0 +1,84 @@
+import ArgumentParser
+import BatchCore
+import BatchStore
+import BatchEngine
+import BatchTransport
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `batchd`: the daemon. Runs every job queued in the database until SIGTERM.
+@main
+struct Batchd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batchd",
+        abstract: "Run the jobs queued in the batchd database (see `batchctl submit`).",
+        discussion: """
+            On SIGTERM or SIGINT batchd stops starting requests, waits up to --drain-timeout for those
+            in flight, records them, puts unfinished jobs back in the queue and exits 0.
+            """)
+
+    @Option(help: "The SQLite database (default: $BATCHD_DATABASE, else $XDG_STATE_HOME/batchd/batchd.sqlite).")
+    var database: String?
+
+    @Option(help: "The JSON configuration file (default: $BATCHD_CONFIG, else $XDG_CONFIG_HOME/batchd/config.json).")
+    var config: String?
+
+    @Option(help: "Seconds between looks at the queue.")
+    var pollInterval: Double = 1
+
+    @Option(help: "Jobs run at once.")
+    var maxJobs: Int = 4
+
+    @Option(help: "Connections per host in the HTTP client's pool.")
+    var connections: Int = 64
+
+    @Option(help: "Seconds a graceful stop waits for requests in flight before abandoning them.")
+    var drainTimeout: Double = 60
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        if pollInterval <= 0 { throw ValidationError("--poll-interval must be positive") }
+        if maxJobs < 1 { throw ValidationError("--max-jobs must be at least 1") }
+        if connections < 1 { throw ValidationError("--connections must be at least 1") }
+        if drainTimeout < 0 { throw ValidationError("--drain-timeout must not be negative") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let level = logLevel
+        var logger = Logger(label: "batchd") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = level
+        let settings: Settings
+        let store: Store
+        do {
+            settings = try Settings.load(configPath: config, environment: environment)
+            store = try Store(path: Paths.database(explicit: database, environment: environment))
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode(3)
+        }
+        let transport = AsyncHTTPTransport(connectionsPerHost: connections)
+        let service = JobQueueService(
+            environment: RunEnvironment(
+                store: store, settings: settings, transport: transport, logger: logger,
+                drainTimeout: .milliseconds(Int64(drainTimeout * 1000))),
+            pollInterval: .milliseconds(Int64(pollInterval * 1000)), maximumConcurrentJobs: maxJobs)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        logger.info("batchd started", metadata: ["database": "\(store.path)", "pid": "\(getpid())"])
+        do {
+            try await group.run()
+        } catch {
+            logger.error("batchd stopped on an error", metadata: ["error": "\(error)"])
+        }
+        try? await transport.shutdown()
+        logger.info("batchd stopped")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
