@@ -9,7 +9,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "batchd",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "batchd", targets: ["batchd"]),
         .executable(name: "batchctl", targets: ["batchctl"]),
@@ -84,6 +84,7 @@ let package = Package(
             name: "batchd",
             dependencies: [
                 "BatchEngine",
+                "BatchStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -123,7 +124,12 @@ let package = Package(
         ),
         .testTarget(
             name: "BatchSimulatorTests",
-            dependencies: ["BatchSimulator", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                "BatchSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,7 +3,8 @@ import NIOHTTP1
 
 /// The per-connection NIO handler: collects each request, asks ``SimulatorCore`` what to do, and
 /// answers, drops or hangs accordingly. Delays use `scheduleTask` on the connection's event loop,
-/// never a blocked thread. Keeps connections alive unless the client asks to close.
+/// never a blocked thread. Keeps connections alive unless the client asks to close, and answers
+/// `Expect: 100-continue` at once so clients such as curl do not stall before sending large bodies.
 final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -31,6 +32,10 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.head = head
             body = nil
             tooLarge = false
+            if head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                let interim = HTTPResponseHead(version: head.version, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+            }
         case .body(var chunk):
             guard !tooLarge else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > Self.maximumBodySize {

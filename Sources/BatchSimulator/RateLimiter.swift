@@ -75,11 +75,11 @@ final class RateLimiter: Sendable {
             if decision.admitted {
                 if let available = requestsAvailable {
                     buckets.requests!.charge(1, available: available, now: now)
-                    requestsLeft = available - 1
+                    requestsLeft = max(0, available - 1)
                 }
                 if let available = tokensAvailable {
                     buckets.tokens!.charge(tokenCost, available: available, now: now)
-                    tokensLeft = available - tokenCost
+                    tokensLeft = max(0, available - tokenCost)
                 }
             } else {
                 decision.retryAfterNanoseconds = max(requestWait, tokenWait)

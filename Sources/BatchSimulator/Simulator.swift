@@ -4,13 +4,35 @@ import NIOPosix
 
 /// An in-process OpenAI / Azure OpenAI compatible HTTP server for tests and benchmarks.
 ///
-/// Serves `chat/completions`, `responses`, `completions`, `embeddings`, `moderations`,
-/// `audio/transcriptions` and `audio/translations` under `/v1/…`, `/openai/v1/…` and
-/// `/openai/deployments/{deployment}/…?api-version=…`, plus `GET /_sim/stats`.
-/// Enforces per-deployment RPM/TPM limits (see ``RateLimiter``), injects faults (see ``FaultRates``),
-/// and counts outcomes (see ``SimulatorStats``). Answers are deterministic given the request, apart
-/// from ids and timestamps.
+/// ## Routes
+/// `POST` `chat/completions`, `responses`, `completions`, `embeddings`, `moderations`,
+/// `audio/transcriptions`, `audio/translations` under `/v1/…` and `/openai/v1/…` (model from the
+/// body) and `/openai/deployments/{deployment}/…?api-version=…` (model = deployment; `api-version`
+/// required). `GET /_sim/stats` returns ``SimulatorStats`` as JSON. Every API answer carries a unique
+/// `x-request-id` (and `apim-request-id` on Azure URLs). Answers are deterministic given the request,
+/// apart from ids and timestamps. The model `no-quota` always gets a 429 `insufficient_quota`.
 ///
+/// ## Order of checks
+/// auth (401) → routing (404/405) → `api-version` (400) → body validation (400) → `no-quota` (429)
+/// → fault (``FaultRates`` or `x-sim-fault`) → rate limit (429) → answer. Latency applies to every
+/// answer except 429s, which are immediate.
+///
+/// ## Rate limits
+/// Per deployment/model, two token buckets, charged on arrival:
+/// - requests: rate `rpm / 60` per second, burst capacity `max(1, rpm / 60)`; each request costs 1;
+/// - tokens: rate `tpm / 60` per second, burst capacity `max(request cost, tpm / 60)`; a request costs
+///   `prompt characters / 4 (at least 1) + (max_tokens | max_completion_tokens |
+///   max_output_tokens, default 0) × (n | 1)`; embeddings and moderations cost their input estimate,
+///   audio costs 0.
+///
+/// Both buckets start full. A request is admitted only if both hold its cost (then both are charged);
+/// otherwise neither is charged and it gets a 429 with `retry-after-ms` (time until both would hold the
+/// cost, rounded up), `retry-after` (seconds, rounded up) and `x-ratelimit-remaining-*`.
+/// So a client that starts requests at least `60 / rpm` seconds apart, with each request costing at
+/// most `tpm / 60` tokens and at most `tpm / 60` tokens per second on average since its start, is
+/// never limited.
+///
+/// ## Lifecycle
 /// Runs on its own `MultiThreadedEventLoopGroup` with one thread per core; `start()` binds and returns
 /// the port, `shutdown()` closes the listener and every open connection (including hung ones) and
 /// stops the threads; call it before dropping the simulator. Safe to use from any task.

@@ -28,9 +28,12 @@ struct TokenBucket: Sendable {
         return min(max(baseCapacity, cost), level + elapsed * ratePerSecond)
     }
 
+    /// Slack for floating-point error, so a client spacing requests at exactly the refill interval fits.
+    static let tolerance = 1e-9
+
     /// Nanoseconds until a charge of `cost` fits, given `available` units now; 0 when it fits.
     func nanosecondsUntil(cost: Double, available: Double) -> Int64 {
-        guard cost > available else { return 0 }
+        guard cost > available + Self.tolerance else { return 0 }
         guard ratePerSecond > 0 else { return Int64.max / 2 }
         return Int64(((cost - available) / ratePerSecond * 1e9).rounded(.up))
     }
@@ -43,7 +46,7 @@ struct TokenBucket: Sendable {
 
     /// Records an admitted charge of `cost` out of `available` units at `now`.
     mutating func charge(_ cost: Double, available: Double, now: UInt64) {
-        level = available - cost
+        level = max(0, available - cost)
         stamp = now
     }
 }

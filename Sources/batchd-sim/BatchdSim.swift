@@ -76,6 +76,7 @@ struct BatchdSim: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let signals = TerminationSignals()
         var configuration = SimulatorConfiguration()
         configuration.host = host == "[::1]" ? "::1" : host
         configuration.port = port
@@ -99,7 +100,7 @@ struct BatchdSim: AsyncParsableCommand {
         let shownHost = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         FileHandle.standardOutput.write(
             Data("batchd-sim listening on http://\(shownHost):\(boundPort)\n".utf8))
-        await SignalWaiter.waitForTermination()
+        await signals.wait()
         try await simulator.shutdown()
     }
 }

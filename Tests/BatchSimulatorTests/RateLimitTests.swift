@@ -143,3 +143,17 @@ struct RateLimiterUnitTests {
         #expect(DurationFormatting.goStyle(nanoseconds: 0) == "0ms")
     }
 }
+
+@Suite("Token bucket lower bound")
+struct RateLimiterBoundTests {
+    @Test("requests spaced exactly 60/rpm apart are never limited", arguments: [7, 60, 90, 1000])
+    func exactSpacing(rpm: Int) {
+        let limiter = RateLimiter(rpm: rpm, tpm: nil)
+        let spacing = UInt64((60.0 / Double(rpm) * 1e9).rounded(.up))
+        var now: UInt64 = 1_000_000_000
+        for _ in 0..<500 {
+            #expect(limiter.acquire(deployment: "d", tokens: 0, now: now).admitted)
+            now += spacing
+        }
+    }
+}
