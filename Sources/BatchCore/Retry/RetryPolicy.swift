@@ -8,9 +8,13 @@
 /// - An `x-should-retry: true|false` header overrides the status rule, as in the SDKs.
 /// - 429 with error code `insufficient_quota`: the job stops; every further request would fail too.
 /// - Anything else (400, 401, 403, 404, 422, …): final; the answer goes to the errors file.
-/// - After `maxAttempts` attempts the last outcome is final.
+/// - After `maxAttempts` failed attempts the last outcome is final. 429 answers are counted apart,
+///   against `maxThrottledAttempts`: being asked to wait is not a failure of the request, and a
+///   batch shares its quota with everyone else's traffic.
 public struct RetryPolicy: Sendable, Equatable {
     public var maxAttempts: Int
+    /// How many 429 answers one request may receive before the last one is final.
+    public var maxThrottledAttempts: Int
     public var backoff: Backoff
     public var retryableStatuses: Set<Int>
 
@@ -18,28 +22,37 @@ public struct RetryPolicy: Sendable, Equatable {
 
     public init(
         maxAttempts: Int = 8,
+        maxThrottledAttempts: Int = 100,
         backoff: Backoff = Backoff(),
         retryableStatuses: Set<Int> = RetryPolicy.defaultRetryableStatuses
     ) {
         self.maxAttempts = max(1, maxAttempts)
+        self.maxThrottledAttempts = max(1, maxThrottledAttempts)
         self.backoff = backoff
         self.retryableStatuses = retryableStatuses
     }
 
-    /// The decision after attempt number `attempt` (1-based) produced `result`.
-    public func decide(_ result: AttemptResult, attempt: Int, now: Timestamp) -> RetryDecision {
+    /// The decision after attempt number `attempt` (1-based, all attempts counted) produced
+    /// `result`, the request having received `throttledBefore` 429 answers before this one.
+    public func decide(_ result: AttemptResult, attempt: Int, throttledBefore: Int = 0, now: Timestamp)
+        -> RetryDecision
+    {
+        let failures = attempt - throttledBefore
         switch result {
         case .failure(let failure):
-            return retryOrFail(code: failure.kind.rawValue, wait: nil, throttled: false, attempt: attempt)
+            return retryOrFail(code: failure.kind.rawValue, wait: nil, throttled: false, attempt: failures)
+        case .answer(let answer) where answer.status == 429:
+            return decide(answer, attempt: throttledBefore + 1, limit: maxThrottledAttempts, now: now)
         case .answer(let answer):
-            return decide(answer, attempt: attempt, now: now)
+            return decide(answer, attempt: failures, limit: maxAttempts, now: now)
         }
     }
 
-    private func decide(_ answer: HTTPAnswer, attempt: Int, now: Timestamp) -> RetryDecision {
+    private func decide(_ answer: HTTPAnswer, attempt: Int, limit: Int, now: Timestamp) -> RetryDecision {
         if answer.isSuccess {
             if ResponseBody.isJSONValue(answer.body) { return .succeed }
-            return retryOrFail(code: "invalid_response_body", wait: nil, throttled: false, attempt: attempt)
+            return retryOrFail(
+                code: "invalid_response_body", wait: nil, throttled: false, attempt: attempt, limit: limit)
         }
         let code = ResponseBody.errorCode(answer.body)
         if answer.status == 429, code == "insufficient_quota" {
@@ -61,12 +74,15 @@ public struct RetryPolicy: Sendable, Equatable {
             code: statusCode,
             wait: RetryAfter.parse(answer.headers, now: now),
             throttled: answer.status == 429,
-            attempt: attempt
+            attempt: attempt,
+            limit: limit
         )
     }
 
-    private func retryOrFail(code: String, wait: Duration?, throttled: Bool, attempt: Int) -> RetryDecision {
-        attempt >= maxAttempts ? .fail(code: code) : .retry(code: code, wait: wait, throttled: throttled)
+    private func retryOrFail(code: String, wait: Duration?, throttled: Bool, attempt: Int, limit: Int? = nil)
+        -> RetryDecision
+    {
+        attempt >= (limit ?? maxAttempts) ? .fail(code: code) : .retry(code: code, wait: wait, throttled: throttled)
     }
 }
 

@@ -7,6 +7,8 @@ public struct DispatchItem: Sendable {
     public var lane: LaneKey
     /// Attempts made so far, across restarts.
     public var attempts: Int
+    /// 429 answers received in this run (they are budgeted apart from failures).
+    public var throttled = 0
     /// When it may be sent.
     public var due: Timestamp
 

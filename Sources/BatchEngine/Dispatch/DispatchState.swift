@@ -70,17 +70,18 @@ public struct DispatchState: Sendable {
     }
 
     /// A request came back and was recorded (or left pending because the run is stopping).
-    public mutating func finished(_ item: DispatchItem) {
-        lanes[item.lane]?.completed()
+    /// `succeeded` widens its lane's window again after a 429 narrowed it.
+    public mutating func finished(_ item: DispatchItem, succeeded: Bool = false) {
+        lanes[item.lane]?.completed(succeeded: succeeded)
         inFlight -= 1
     }
 
     /// A request came back and will be retried at `item.due`. `pauseLane` pauses its whole lane
     /// until then too (a 429).
     public mutating func retry(_ item: DispatchItem, pauseLane: Bool) {
-        lanes[item.lane]?.completed()
+        lanes[item.lane]?.completed(succeeded: false)
         inFlight -= 1
-        if pauseLane { lanes[item.lane]?.pause(until: item.due) }
+        if pauseLane { lanes[item.lane]?.throttled(until: item.due) }
         if !draining && stopReason == nil { schedule(item) }
     }
 

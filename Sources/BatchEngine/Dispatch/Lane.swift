@@ -4,11 +4,18 @@ import DequeModule
 /// The requests of one (endpoint, model) pair: their queue, the cap on requests in flight, and a
 /// pause that every request of the lane obeys after a 429.
 ///
+/// After a 429 the lane also narrows its window of requests in flight to one and widens it by one
+/// per success, up to `concurrency` (a slow start), so that the end of a pause does not release the
+/// whole backlog into the same limit at once.
+///
 /// The quota engine (requests and tokens per minute) will plug in as a further condition of
 /// ``canSend(now:)``; the dispatcher asks nothing else of a lane.
 public struct Lane: Sendable {
     public let key: LaneKey
+    /// The configured cap on requests in flight.
     public var concurrency: Int
+    /// The current cap: `concurrency`, or less while recovering from a 429.
+    public private(set) var window: Int
     public private(set) var inFlight = 0
     /// No request of the lane starts before this time.
     public private(set) var pausedUntil: Timestamp?
@@ -17,11 +24,12 @@ public struct Lane: Sendable {
     public init(key: LaneKey, concurrency: Int) {
         self.key = key
         self.concurrency = max(1, concurrency)
+        self.window = self.concurrency
     }
 
     /// Whether a request may start now, if one is ready.
     public func canSend(now: Timestamp) -> Bool {
-        inFlight < concurrency && (pausedUntil.map { $0 <= now } ?? true)
+        inFlight < window && (pausedUntil.map { $0 <= now } ?? true)
     }
 
     mutating func takeNext(now: Timestamp) -> DispatchItem? {
@@ -30,18 +38,20 @@ public struct Lane: Sendable {
         return ready.removeFirst()
     }
 
-    mutating func completed() {
+    mutating func completed(succeeded: Bool) {
         inFlight -= 1
+        if succeeded && window < concurrency { window += 1 }
     }
 
-    /// Pauses the lane until `until` (a later pause wins).
-    public mutating func pause(until: Timestamp) {
+    /// A 429: pauses the lane until `until` (a later pause wins) and narrows its window to one.
+    public mutating func throttled(until: Timestamp) {
         pausedUntil = max(pausedUntil ?? until, until)
+        window = 1
     }
 
     /// When this lane, though it has work, waits for its pause to end.
     func wakeup(now: Timestamp) -> Timestamp? {
-        guard !ready.isEmpty, inFlight < concurrency, let pausedUntil, pausedUntil > now else { return nil }
+        guard !ready.isEmpty, inFlight < window, let pausedUntil, pausedUntil > now else { return nil }
         return pausedUntil
     }
 }

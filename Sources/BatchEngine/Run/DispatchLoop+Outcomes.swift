@@ -19,15 +19,19 @@ extension DispatchLoop {
         case .attempt(let attempt):
             var item = item
             item.attempts += 1
-            if case .answer(let answer) = attempt, answer.status == 429 { recorder.noteThrottled(now: now) }
-            switch policy.decide(attempt, attempt: item.attempts, now: now) {
+            let throttledBefore = item.throttled
+            if case .answer(let answer) = attempt, answer.status == 429 {
+                recorder.noteThrottled(now: now)
+                item.throttled += 1
+            }
+            switch policy.decide(attempt, attempt: item.attempts, throttledBefore: throttledBefore, now: now) {
             case .succeed:
                 guard case .answer(let answer) = attempt else { return }
                 recorder.finish(
                     line: request.line, succeeded: true, attempts: item.attempts, lastError: nil, model: request.model,
                     usage: TokenUsage.read(fromBody: answer.body),
                     output: OutputLine.answer(id: lineID(item), customID: request.customID, answer: answer), now: now)
-                state.finished(item)
+                state.finished(item, succeeded: true)
                 record(succeeded: true)
             case .fail(let code):
                 recorder.finish(
@@ -38,7 +42,8 @@ extension DispatchLoop {
                 logger.debug(
                     "request failed", metadata: ["custom_id": "\(request.customID)", "code": "\(code)"])
             case .retry(let code, let wait, let throttled):
-                let delay = wait ?? policy.backoff.delay(forRetry: item.attempts, unitRandom: environment.random())
+                let retryNumber = throttled ? item.throttled : item.attempts - item.throttled
+                let delay = wait ?? policy.backoff.delay(forRetry: retryNumber, unitRandom: environment.random())
                 item.due = now.advanced(by: delay)
                 recorder.retry(line: request.line, attempts: item.attempts, nextAttemptAt: item.due, code: code, now: now)
                 state.retry(item, pauseLane: throttled)

@@ -47,7 +47,7 @@ struct DispatchLoop {
         var drainDeadline: Timestamp?
         defer { timer?.task.cancel() }
 
-        return try await withThrowingTaskGroup(of: Void.self) { group in
+        return try await withThrowingDiscardingTaskGroup { group in
             var iterator = events.makeAsyncIterator()
             while true {
                 var now = env.clock.now
@@ -76,7 +76,8 @@ struct DispatchLoop {
                     state.nextWakeup(now: now), recorder.flushDeadline,
                     lastRenewal.advanced(by: env.lease / 3), drainDeadline,
                 ]
-                if let deadline = wakeups.compactMap({ $0 }).min(), timer?.deadline != deadline {
+                // Re-arm the timer only for an earlier deadline: an early tick is harmless.
+                if let deadline = wakeups.compactMap({ $0 }).min(), timer.map({ deadline < $0.deadline }) ?? true {
                     timer?.task.cancel()
                     let clock = env.clock
                     timer = (
