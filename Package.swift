@@ -111,7 +111,8 @@ let package = Package(
         ),
         .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "BatchStoreTests", dependencies: ["BatchStore", "BatchTesting"], swiftSettings: swiftSettings),
+            name: "BatchStoreTests", dependencies: ["BatchStore", "BatchTesting"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "BatchTransportTests",
             dependencies: ["BatchTransport", "BatchTesting", "BatchSimulator"],

@@ -7,10 +7,14 @@ import Logging
 
 /// Options every subcommand shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: "The SQLite database (default: $BATCHD_DATABASE, else $XDG_STATE_HOME/batchd/batchd.sqlite).")
+    @Option(
+        help: "The SQLite database (default: $BATCHD_DATABASE, else $XDG_STATE_HOME/batchd/batchd.sqlite).")
     var database: String?
 
-    @Option(help: "The JSON configuration file (default: $BATCHD_CONFIG, else $XDG_CONFIG_HOME/batchd/config.json).")
+    @Option(
+        help:
+            "The JSON configuration file (default: $BATCHD_CONFIG, else $XDG_CONFIG_HOME/batchd/config.json)."
+    )
     var config: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -24,7 +28,8 @@ struct GlobalOptions: ParsableArguments {
         do {
             return try Store(path: databasePath)
         } catch {
-            throw CLIError(code: .configuration, message: "cannot open the database \(databasePath): \(error)")
+            throw CLIError(
+                code: .configuration, message: "cannot open the database \(databasePath): \(error)")
         }
     }
 

@@ -21,7 +21,9 @@ struct JobOptionsGroup: ParsableArguments {
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
-        if let requestTimeout, requestTimeout <= 0 { throw ValidationError("--request-timeout must be positive") }
+        if let requestTimeout, requestTimeout <= 0 {
+            throw ValidationError("--request-timeout must be positive")
+        }
     }
 
     var jobOptions: JobOptions {

@@ -30,7 +30,8 @@ struct JobView: Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, input, endpoint, priority, state, requests, pending, succeeded, failed, rejected, attempts, throttled
+        case id, input, endpoint, priority, state, requests, pending, succeeded, failed, rejected, attempts,
+            throttled
         case ingested, outputs
         case stateCode = "state_code"
         case stateReason = "state_reason"

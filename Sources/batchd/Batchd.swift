@@ -1,7 +1,7 @@
 import ArgumentParser
 import BatchCore
-import BatchStore
 import BatchEngine
+import BatchStore
 import BatchTransport
 import Foundation
 import Logging
@@ -18,10 +18,14 @@ struct Batchd: AsyncParsableCommand {
             in flight, records them, puts unfinished jobs back in the queue and exits 0.
             """)
 
-    @Option(help: "The SQLite database (default: $BATCHD_DATABASE, else $XDG_STATE_HOME/batchd/batchd.sqlite).")
+    @Option(
+        help: "The SQLite database (default: $BATCHD_DATABASE, else $XDG_STATE_HOME/batchd/batchd.sqlite).")
     var database: String?
 
-    @Option(help: "The JSON configuration file (default: $BATCHD_CONFIG, else $XDG_CONFIG_HOME/batchd/config.json).")
+    @Option(
+        help:
+            "The JSON configuration file (default: $BATCHD_CONFIG, else $XDG_CONFIG_HOME/batchd/config.json)."
+    )
     var config: String?
 
     @Option(help: "Seconds between looks at the queue.")

@@ -16,7 +16,8 @@ struct AcceptanceTests {
             $0.apiKey = "key"
             $0.rpm = 30_000
             $0.faults = FaultRates(
-                serverError500: 0.03, serverError503: 0.03, dropConnection: 0.02, hang: 0.01, malformedJSON: 0.01)
+                serverError500: 0.03, serverError503: 0.03, dropConnection: 0.02, hang: 0.01,
+                malformedJSON: 0.01)
             $0.hangDuration = .seconds(5)
             $0.rateLimitStyle = form == .azure ? .azure : .openAI
         }

@@ -4,7 +4,9 @@ import Testing
 /// `batchctl run` end to end: the built binary against the simulator on a loopback port.
 @Suite("batchctl run", .serialized)
 struct RunCommandTests {
-    @Test("a mixed job: every valid line once in the results, every bad line in the errors with its line number")
+    @Test(
+        "a mixed job: every valid line once in the results, every bad line in the errors with its line number"
+    )
     func mixedJob() async throws {
         let sim = try await SimulatorHarness.start { $0.apiKey = "sk-test-key" }
         defer { Task { try? await sim.shutdown() } }
@@ -28,10 +30,12 @@ struct RunCommandTests {
         #expect(rejected.count == job.malformed.count)
         for (lineNumber, code) in job.malformed {
             let match = rejected.first {
-                (($0["error"] as? [String: Any])?["message"] as? String)?.hasPrefix("mixed.jsonl line \(lineNumber):")
+                (($0["error"] as? [String: Any])?["message"] as? String)?.hasPrefix(
+                    "mixed.jsonl line \(lineNumber):")
                     == true
             }
-            let error = try #require(match?["error"] as? [String: Any], "line \(lineNumber) has an error line")
+            let error = try #require(
+                match?["error"] as? [String: Any], "line \(lineNumber) has an error line")
             #expect(error["code"] as? String == code)
         }
         let report = try Report(path: folder.path + "/mixed.report.json")
@@ -58,7 +62,8 @@ struct RunCommandTests {
         let outputs = try JobOutputs(input: path)
         #expect(outputs.results.count == 30)
         #expect(outputs.errors.isEmpty)
-        let body = try #require((outputs.results["a0"]?["response"] as? [String: Any])?["body"] as? [String: Any])
+        let body = try #require(
+            (outputs.results["a0"]?["response"] as? [String: Any])?["body"] as? [String: Any])
         #expect(body["model"] as? String == "my-deployment")
         #expect(sim.simulator.stats.answered4xx == 0)
     }
@@ -69,7 +74,8 @@ struct RunCommandTests {
         defer { Task { try? await sim.shutdown() } }
         let folder = try TestFolder()
         let path = folder.path + "/auth.jsonl"
-        try (JobFiles.chat("x1") + "\n" + JobFiles.chat("x2") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try (JobFiles.chat("x1") + "\n" + JobFiles.chat("x2") + "\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
 
         let run = try await folder.batchctl(["run", path], environment: sim.openAIEnvironment(key: "wrong"))
 
@@ -106,12 +112,14 @@ struct RunCommandTests {
         let lines = (0..<20).map { JobFiles.chat("q\($0)", model: "no-quota") }
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
 
-        let run = try await folder.batchctl(["run", "--concurrency", "2", path], environment: sim.openAIEnvironment())
+        let run = try await folder.batchctl(
+            ["run", "--concurrency", "2", path], environment: sim.openAIEnvironment())
 
         #expect(run.status == 2, "\(run.stderr)")
         #expect(run.stderr.contains("insufficient_quota"))
         let status = try await folder.batchctl(["status", "1", "--json"], environment: [:])
-        let job = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let job = try #require(
+            try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         #expect(job["state"] as? String == "paused")
         #expect(job["state_code"] as? String == "insufficient_quota")
         #expect(job["pending"] as? Int == 20)

@@ -48,7 +48,9 @@ public struct BatchdError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No job has this id.
     public static func jobNotFound(_ id: Int64) -> BatchdError { .init(.jobNotFound, "no job with id \(id)") }
     /// The provider says the account is out of quota.
-    public static func insufficientQuota(_ message: String) -> BatchdError { .init(.insufficientQuota, message) }
+    public static func insufficientQuota(_ message: String) -> BatchdError {
+        .init(.insufficientQuota, message)
+    }
     /// Another live process runs this job.
     public static func jobBusy(_ id: Int64, pid: Int32) -> BatchdError {
         .init(.jobBusy, "job \(id) is being run by another process (pid \(pid)); wait for it or stop it")

@@ -100,7 +100,10 @@ public struct JobCounts: Sendable, Equatable, Codable {
     /// 429 answers received.
     public var throttled: Int
 
-    public init(requests: Int = 0, rejected: Int = 0, succeeded: Int = 0, failed: Int = 0, attempts: Int = 0, throttled: Int = 0) {
+    public init(
+        requests: Int = 0, rejected: Int = 0, succeeded: Int = 0, failed: Int = 0, attempts: Int = 0,
+        throttled: Int = 0
+    ) {
         self.requests = requests
         self.rejected = rejected
         self.succeeded = succeeded

@@ -30,7 +30,8 @@ public struct TokenUsage: Sendable, Equatable, Codable {
             func value(_ keys: String...) -> Int {
                 for key in keys {
                     if let member = fields.first(where: { $0.key == key && $0.kind == .number }),
-                        let number = JSONScanner.integerValue(UnsafeRawBufferPointer(rebasing: object[member.range]))
+                        let number = JSONScanner.integerValue(
+                            UnsafeRawBufferPointer(rebasing: object[member.range]))
                     {
                         return number
                     }

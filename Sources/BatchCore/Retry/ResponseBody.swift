@@ -11,12 +11,14 @@ public enum ResponseBody {
         body.withUnsafeBytes { buffer -> String? in
             guard let members = try? JSONScanner.topLevelMembers(buffer),
                 let error = members.first(where: { $0.key == "error" && $0.kind == .object }),
-                let inner = try? JSONScanner.topLevelMembers(UnsafeRawBufferPointer(rebasing: buffer[error.range]))
+                let inner = try? JSONScanner.topLevelMembers(
+                    UnsafeRawBufferPointer(rebasing: buffer[error.range]))
             else { return nil }
             let base = UnsafeRawBufferPointer(rebasing: buffer[error.range])
             for key in ["code", "type"] {
                 if let member = inner.first(where: { $0.key == key && $0.kind == .string }),
-                    let text = try? JSONScanner.decodeString(UnsafeRawBufferPointer(rebasing: base[member.range]))
+                    let text = try? JSONScanner.decodeString(
+                        UnsafeRawBufferPointer(rebasing: base[member.range]))
                 {
                     return text
                 }

@@ -58,7 +58,8 @@ public struct RetryPolicy: Sendable, Equatable {
         if answer.status == 429, code == "insufficient_quota" {
             return .stopJob(
                 code: "insufficient_quota",
-                message: "the provider answered 429 insufficient_quota: the account is out of quota or credit;"
+                message:
+                    "the provider answered 429 insufficient_quota: the account is out of quota or credit;"
                     + " every further request would fail too"
             )
         }
@@ -82,7 +83,8 @@ public struct RetryPolicy: Sendable, Equatable {
     private func retryOrFail(code: String, wait: Duration?, throttled: Bool, attempt: Int, limit: Int? = nil)
         -> RetryDecision
     {
-        attempt >= (limit ?? maxAttempts) ? .fail(code: code) : .retry(code: code, wait: wait, throttled: throttled)
+        attempt >= (limit ?? maxAttempts)
+            ? .fail(code: code) : .retry(code: code, wait: wait, throttled: throttled)
     }
 }
 

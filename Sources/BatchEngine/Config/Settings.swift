@@ -54,7 +54,8 @@ public struct Settings: Sendable {
     /// Requests in flight at once for one lane: the job's option, else the deployment's, else the
     /// endpoint's, else 16.
     public func concurrency(endpoint: String, model: String, job: JobOptions) -> Int {
-        let entry = file.endpoints[endpoint == Self.defaultEndpointName ? (file.defaultEndpoint ?? endpoint) : endpoint]
+        let entry = file.endpoints[
+            endpoint == Self.defaultEndpointName ? (file.defaultEndpoint ?? endpoint) : endpoint]
         let value = job.concurrency ?? entry?.deployments?[model]?.concurrency ?? entry?.concurrency
         return max(1, value ?? Self.defaultConcurrency)
     }
@@ -77,7 +78,8 @@ public struct Settings: Sendable {
         if let azure = env["AZURE_OPENAI_ENDPOINT"], !azure.isEmpty {
             guard let key = env["AZURE_OPENAI_API_KEY"], !key.isEmpty else {
                 throw ConfigurationError(
-                    "AZURE_OPENAI_ENDPOINT is set but AZURE_OPENAI_API_KEY is not: set it to the resource's key")
+                    "AZURE_OPENAI_ENDPOINT is set but AZURE_OPENAI_API_KEY is not: set it to the resource's key"
+                )
             }
             let version = env["OPENAI_API_VERSION"].flatMap { $0.isEmpty ? nil : $0 }
             guard let version else {
@@ -101,7 +103,8 @@ public struct Settings: Sendable {
         }
         let credential: any CredentialProvider =
             key.map { APIKeyCredential(key: $0, style: .bearer) } ?? NoCredential()
-        return Endpoint(name: Self.defaultEndpointName, flavor: .openAI, baseURL: base, credential: credential)
+        return Endpoint(
+            name: Self.defaultEndpointName, flavor: .openAI, baseURL: base, credential: credential)
     }
 
     private func endpoint(name: String, entry: ConfigFile.EndpointEntry) throws -> Endpoint {
@@ -111,7 +114,8 @@ public struct Settings: Sendable {
         switch entry.type.lowercased() {
         case "azure":
             guard let version = entry.apiVersion, !version.isEmpty else {
-                throw ConfigurationError("\(keyPath).api_version is missing: set it to e.g. 2024-10-21, or v1")
+                throw ConfigurationError(
+                    "\(keyPath).api_version is missing: set it to e.g. 2024-10-21, or v1")
             }
             guard let key else {
                 throw ConfigurationError("\(keyPath) has no key: set api_key_env or api_key_file")
@@ -147,7 +151,8 @@ public struct Settings: Sendable {
     }
 
     private static func checkURL(_ text: String, what: String) throws {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https",
             url.host != nil
         else {
             throw ConfigurationError("\(what) is \"\(text)\", which is not an http(s) URL")

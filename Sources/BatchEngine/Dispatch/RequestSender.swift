@@ -55,7 +55,8 @@ public struct RequestSender: Sendable {
             var headers = try await endpoint.credential.authenticationHeaders()
             headers.add(name: "Content-Type", value: "application/json")
             headers.add(name: "User-Agent", value: "batchd/0.1")
-            let outbound = OutboundRequest(url: endpoint.url(for: path, model: request.model), headers: headers, body: body)
+            let outbound = OutboundRequest(
+                url: endpoint.url(for: path, model: request.model), headers: headers, body: body)
             return .attempt(.answer(try await transport.send(outbound, timeout: timeout)))
         } catch is CancellationError {
             return .cancelled

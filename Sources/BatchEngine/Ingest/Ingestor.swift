@@ -27,7 +27,8 @@ public struct Ingestor {
         guard !job.ingest.done else { return }
         let path = job.inputPath
         let current = try FileFingerprint.stat(path: path)
-        guard current.size == job.fingerprint.size, current.mtimeNanoseconds == job.fingerprint.modificationNanoseconds
+        guard current.size == job.fingerprint.size,
+            current.mtimeNanoseconds == job.fingerprint.modificationNanoseconds
         else {
             throw BatchdError.inputModified(
                 path, detail: "size or modification time differ from when it was submitted")
@@ -54,8 +55,11 @@ public struct Ingestor {
             if done {
                 hash = resumed ? try FileFingerprint.compute(path: path).hash : reader.hasher.finalize()
             }
-            let progress = IngestProgress(offset: reader.bytesConsumed, line: reader.nextLineNumber - 1, done: done)
-            try commit(items, job: job.id, fileName: fileName, progress: progress, hash: hash, store: store, errors: errors)
+            let progress = IngestProgress(
+                offset: reader.bytesConsumed, line: reader.nextLineNumber - 1, done: done)
+            try commit(
+                items, job: job.id, fileName: fileName, progress: progress, hash: hash, store: store,
+                errors: errors)
             items.removeAll(keepingCapacity: true)
             if done { return }
         }
@@ -64,7 +68,8 @@ public struct Ingestor {
     private func classify(_ line: JSONLLine) -> Item {
         guard let bytes = line.bytes else {
             return .rejected(
-                line: line.number, customID: nil, .lineTooLong(length: line.length, limit: parser.maxLineBytes))
+                line: line.number, customID: nil,
+                .lineTooLong(length: line.length, limit: parser.maxLineBytes))
         }
         switch parser.parse(bytes) {
         case .success(let parsed):
@@ -93,7 +98,10 @@ public struct Ingestor {
                         accepted += 1
                     } else {
                         let first = try tx.line(ofCustomID: request.customID, job: job) ?? 0
-                        rejection = (request.line, request.customID, .duplicateCustomID(request.customID, firstLine: first))
+                        rejection = (
+                            request.line, request.customID,
+                            .duplicateCustomID(request.customID, firstLine: first)
+                        )
                     }
                 case .rejected(let line, let customID, let reason):
                     rejection = (line, customID, reason)

@@ -46,7 +46,8 @@ public final class OutcomeRecorder {
 
     /// Queues a request's final line.
     public func finish(
-        line: Int, succeeded: Bool, attempts: Int, lastError: String?, model: String, usage tokens: TokenUsage?,
+        line: Int, succeeded: Bool, attempts: Int, lastError: String?, model: String,
+        usage tokens: TokenUsage?,
         output: [UInt8], now: Timestamp
     ) {
         if succeeded {
@@ -102,7 +103,8 @@ public final class OutcomeRecorder {
             }
             for entry in retries {
                 try tx.recordRetry(
-                    job: jobID, line: entry.line, attempts: entry.attempts, nextAttemptAt: entry.nextAttemptAt,
+                    job: jobID, line: entry.line, attempts: entry.attempts,
+                    nextAttemptAt: entry.nextAttemptAt,
                     lastError: entry.code)
             }
             for (model, entry) in usage {

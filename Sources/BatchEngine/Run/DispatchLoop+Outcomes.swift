@@ -24,28 +24,35 @@ extension DispatchLoop {
                 recorder.noteThrottled(now: now)
                 item.throttled += 1
             }
-            switch policy.decide(attempt, attempt: item.attempts, throttledBefore: throttledBefore, now: now) {
+            switch policy.decide(attempt, attempt: item.attempts, throttledBefore: throttledBefore, now: now)
+            {
             case .succeed:
                 guard case .answer(let answer) = attempt else { return }
                 recorder.finish(
-                    line: request.line, succeeded: true, attempts: item.attempts, lastError: nil, model: request.model,
+                    line: request.line, succeeded: true, attempts: item.attempts, lastError: nil,
+                    model: request.model,
                     usage: TokenUsage.read(fromBody: answer.body),
-                    output: OutputLine.answer(id: lineID(item), customID: request.customID, answer: answer), now: now)
+                    output: OutputLine.answer(id: lineID(item), customID: request.customID, answer: answer),
+                    now: now)
                 state.finished(item, succeeded: true)
                 record(succeeded: true)
             case .fail(let code):
                 recorder.finish(
                     line: request.line, succeeded: false, attempts: item.attempts, lastError: code,
-                    model: request.model, usage: nil, output: failureLine(item, attempt, code: code), now: now)
+                    model: request.model, usage: nil, output: failureLine(item, attempt, code: code), now: now
+                )
                 state.finished(item)
                 record(succeeded: false)
                 logger.debug(
                     "request failed", metadata: ["custom_id": "\(request.customID)", "code": "\(code)"])
             case .retry(let code, let wait, let throttled):
                 let retryNumber = throttled ? item.throttled : item.attempts - item.throttled
-                let delay = wait ?? policy.backoff.delay(forRetry: retryNumber, unitRandom: environment.random())
+                let delay =
+                    wait ?? policy.backoff.delay(forRetry: retryNumber, unitRandom: environment.random())
                 item.due = now.advanced(by: delay)
-                recorder.retry(line: request.line, attempts: item.attempts, nextAttemptAt: item.due, code: code, now: now)
+                recorder.retry(
+                    line: request.line, attempts: item.attempts, nextAttemptAt: item.due, code: code, now: now
+                )
                 state.retry(item, pauseLane: throttled)
                 logger.debug(
                     "request will be retried",
@@ -54,7 +61,8 @@ extension DispatchLoop {
                         "delay_ms": "\(delay.wholeMillisecondsRoundedUp)",
                     ])
             case .stopJob(let code, let message):
-                recorder.retry(line: request.line, attempts: item.attempts, nextAttemptAt: now, code: code, now: now)
+                recorder.retry(
+                    line: request.line, attempts: item.attempts, nextAttemptAt: now, code: code, now: now)
                 state.finished(item)
                 state.stop(code: code, message: message)
             }
@@ -72,7 +80,8 @@ extension DispatchLoop {
             let error: (code: String, message: String)? =
                 answer.isSuccess
                 ? (code, "the answer's body is not valid JSON (after \(attempts))") : nil
-            return OutputLine.answer(id: lineID(item), customID: item.request.customID, answer: answer, error: error)
+            return OutputLine.answer(
+                id: lineID(item), customID: item.request.customID, answer: answer, error: error)
         case .failure(let failure):
             return OutputLine.failure(
                 id: lineID(item), customID: item.request.customID, code: failure.kind.rawValue,

@@ -53,9 +53,13 @@ struct DispatchLoop {
                 var now = env.clock.now
                 if state.wantsMoreInput {
                     let after = state.loadedThroughLine
-                    let page = try env.store.read { try $0.pendingRequests(job: jobID, afterLine: after, limit: pageSize) }
+                    let page = try env.store.read {
+                        try $0.pendingRequests(job: jobID, afterLine: after, limit: pageSize)
+                    }
                     state.load(
-                        page.map { DispatchItem(request: $0, lane: LaneKey(endpoint: endpointName, model: $0.model)) },
+                        page.map {
+                            DispatchItem(request: $0, lane: LaneKey(endpoint: endpointName, model: $0.model))
+                        },
                         now: now)
                 }
                 while let item = state.next(now: now) {
@@ -77,7 +81,9 @@ struct DispatchLoop {
                     lastRenewal.advanced(by: env.lease / 3), drainDeadline,
                 ]
                 // Re-arm the timer only for an earlier deadline: an early tick is harmless.
-                if let deadline = wakeups.compactMap({ $0 }).min(), timer.map({ deadline < $0.deadline }) ?? true {
+                if let deadline = wakeups.compactMap({ $0 }).min(),
+                    timer.map({ deadline < $0.deadline }) ?? true
+                {
                     timer?.task.cancel()
                     let clock = env.clock
                     timer = (

@@ -42,7 +42,8 @@ public struct JobReport: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case job, input, endpoint, state, lines, requests, succeeded, failed, rejected, attempts, retries, throttled
+        case job, input, endpoint, state, lines, requests, succeeded, failed, rejected, attempts, retries,
+            throttled
         case tokens
         case wallSeconds = "wall_seconds"
         case requestsPerSecond = "requests_per_second"

@@ -42,7 +42,8 @@ public final class JobRunner: Sendable {
         let start = env.clock.now
         let claim = try env.store.write { tx in
             try tx.claim(
-                job: self.jobID, pid: env.identity.pid, token: env.identity.token, now: start, lease: env.lease,
+                job: self.jobID, pid: env.identity.pid, token: env.identity.token, now: start,
+                lease: env.lease,
                 isAlive: ProcessIdentity.isAlive)
         }
         let job: JobRecord
@@ -58,10 +59,16 @@ public final class JobRunner: Sendable {
         logger.info("job started", metadata: ["input": "\(job.inputPath)", "endpoint": "\(job.endpoint)"])
         do {
             let outcome = try await runClaimed(job, logger: logger)
-            try env.store.write { try $0.addRunTime(job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds) }
+            try env.store.write {
+                try $0.addRunTime(
+                    job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds)
+            }
             return try finish(outcome, logger: logger)
         } catch let error as BatchdError {
-            try? env.store.write { try $0.addRunTime(job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds) }
+            try? env.store.write {
+                try $0.addRunTime(
+                    job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds)
+            }
             try pause(code: error.shortCode, reason: error.message, logger: logger)
             return try .paused(env.store.read { try $0.job(self.jobID) }!)
         }
@@ -94,7 +101,8 @@ public final class JobRunner: Sendable {
             timeout: env.settings.requestTimeout(job: job.options))
         let recorder = OutcomeRecorder(store: env.store, jobID: jobID, results: results, errors: errors)
         let loop = DispatchLoop(
-            jobID: jobID, endpointName: endpoint.name, options: job.options, sender: sender, recorder: recorder,
+            jobID: jobID, endpointName: endpoint.name, options: job.options, sender: sender,
+            recorder: recorder,
             environment: env, progress: progress, logger: logger)
         let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self)
         let alreadyDraining = signals.withLock { signals in
@@ -114,7 +122,9 @@ public final class JobRunner: Sendable {
             try pause(code: code, reason: message, logger: logger)
             return try .paused(env.store.read { try $0.job(self.jobID)! })
         case .drained:
-            try env.store.write { try $0.release(job: self.jobID, token: env.identity.token, state: .queued, now: now) }
+            try env.store.write {
+                try $0.release(job: self.jobID, token: env.identity.token, state: .queued, now: now)
+            }
             logger.info("job drained")
             return try .drained(env.store.read { try $0.job(self.jobID)! })
         case .finished:
@@ -123,7 +133,9 @@ public final class JobRunner: Sendable {
             job.finishedAt = now
             let usage = try env.store.read { try $0.usage(job: self.jobID) }
             try JobReport(job: job, usage: usage).write(to: OutputFiles(input: job.inputPath).report)
-            try env.store.write { try $0.release(job: self.jobID, token: env.identity.token, state: .completed, now: now) }
+            try env.store.write {
+                try $0.release(job: self.jobID, token: env.identity.token, state: .completed, now: now)
+            }
             let done = try env.store.read { try $0.job(self.jobID)! }
             progress.update {
                 $0.counts = done.counts
@@ -131,8 +143,10 @@ public final class JobRunner: Sendable {
             }
             logger.info(
                 "job completed",
-                metadata: ["succeeded": "\(done.counts.succeeded)", "failed": "\(done.counts.failed)",
-                    "rejected": "\(done.counts.rejected)"])
+                metadata: [
+                    "succeeded": "\(done.counts.succeeded)", "failed": "\(done.counts.failed)",
+                    "rejected": "\(done.counts.rejected)",
+                ])
             return .completed(done)
         }
     }
@@ -140,7 +154,9 @@ public final class JobRunner: Sendable {
     private func pause(code: String, reason: String, logger: Logger) throws {
         let env = environment
         try env.store.write {
-            try $0.release(job: self.jobID, token: env.identity.token, state: .paused, code: code, reason: reason, now: env.clock.now)
+            try $0.release(
+                job: self.jobID, token: env.identity.token, state: .paused, code: code, reason: reason,
+                now: env.clock.now)
         }
         logger.warning("job paused", metadata: ["code": "\(code)", "reason": "\(reason)"])
     }

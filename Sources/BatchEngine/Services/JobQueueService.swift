@@ -17,7 +17,9 @@ public final class JobQueueService: Service {
     private let active = Mutex<[Int64: JobRunner]>([:])
     private let shuttingDown = Mutex(false)
 
-    public init(environment: RunEnvironment, pollInterval: Duration = .seconds(1), maximumConcurrentJobs: Int = 4) {
+    public init(
+        environment: RunEnvironment, pollInterval: Duration = .seconds(1), maximumConcurrentJobs: Int = 4
+    ) {
         self.environment = environment
         self.pollInterval = pollInterval
         self.maximumConcurrentJobs = max(1, maximumConcurrentJobs)
@@ -72,7 +74,8 @@ public final class JobQueueService: Service {
         do {
             _ = try await runner.run()
         } catch {
-            environment.logger.error("job run failed", metadata: ["job": "\(runner.jobID)", "error": "\(error)"])
+            environment.logger.error(
+                "job run failed", metadata: ["job": "\(runner.jobID)", "error": "\(error)"])
         }
         _ = active.withLock { $0.removeValue(forKey: runner.jobID) }
     }

@@ -16,7 +16,8 @@ public struct Submitter: Sendable {
     }
 
     /// Queues `path` as a new job.
-    public func submit(path: String, endpoint: String, priority: Int = 0, options: JobOptions = JobOptions()) throws
+    public func submit(path: String, endpoint: String, priority: Int = 0, options: JobOptions = JobOptions())
+        throws
         -> JobRecord
     {
         let canonical = try checkedInput(path)
@@ -73,7 +74,8 @@ public struct Submitter: Sendable {
             throw BatchdError.inputUnreadable(path, reason: "permission denied")
         }
         for suffix in [".results.jsonl", ".errors.jsonl"] where canonical.hasSuffix(suffix) {
-            throw BatchdError.inputUnreadable(path, reason: "this is an output file of batchd (\(suffix)), not an input")
+            throw BatchdError.inputUnreadable(
+                path, reason: "this is an output file of batchd (\(suffix)), not an input")
         }
         return canonical
     }

@@ -70,14 +70,18 @@ extension QueueTransaction {
     }
 
     /// Marks a request recorded (its line is in an output file).
-    public func recordOutcome(job: Int64, line: Int, state: RequestState, attempts: Int, lastError: String?) throws {
+    public func recordOutcome(job: Int64, line: Int, state: RequestState, attempts: Int, lastError: String?)
+        throws
+    {
         try connection.statement(
             "UPDATE requests SET state = ?, attempts = ?, last_error = ? WHERE job_id = ? AND line = ?"
         ).bind(state.rawValue, attempts, lastError, job, line).run()
     }
 
     /// Records a failed attempt that will be retried at `nextAttemptAt`.
-    public func recordRetry(job: Int64, line: Int, attempts: Int, nextAttemptAt: Timestamp, lastError: String) throws {
+    public func recordRetry(job: Int64, line: Int, attempts: Int, nextAttemptAt: Timestamp, lastError: String)
+        throws
+    {
         try connection.statement(
             "UPDATE requests SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE job_id = ? AND line = ?"
         ).bind(attempts, nextAttemptAt.milliseconds, lastError, job, line).run()
@@ -92,7 +96,8 @@ extension QueueTransaction {
             WHERE id = ?
             """
         ).bind(
-            output.resultsBytes, output.errorsBytes, delta.succeeded, delta.failed, delta.attempts, delta.throttled,
+            output.resultsBytes, output.errorsBytes, delta.succeeded, delta.failed, delta.attempts,
+            delta.throttled,
             job
         ).run()
     }

@@ -57,7 +57,8 @@ extension QueueTransaction {
 extension QueueTransaction {
     /// The input line of `job`'s request with this `custom_id`, if any.
     public func line(ofCustomID customID: String, job: Int64) throws -> Int? {
-        let statement = try connection.statement("SELECT line FROM requests WHERE job_id = ? AND custom_id = ?")
+        let statement = try connection.statement(
+            "SELECT line FROM requests WHERE job_id = ? AND custom_id = ?")
         try statement.bind(job, customID)
         return try statement.step() ? statement.int(0) : nil
     }

@@ -55,7 +55,8 @@ extension QueueTransaction {
 
     /// The most recent jobs first, at most `limit`.
     public func jobs(limit: Int = 100) throws -> [JobRecord] {
-        let statement = try connection.statement("SELECT \(Self.jobColumns) FROM jobs ORDER BY id DESC LIMIT ?")
+        let statement = try connection.statement(
+            "SELECT \(Self.jobColumns) FROM jobs ORDER BY id DESC LIMIT ?")
         try statement.bind(limit)
         var jobs: [JobRecord] = []
         while try statement.step() { jobs.append(Self.decodeJob(statement)) }
@@ -97,17 +98,21 @@ extension QueueTransaction {
                 lease_until = CASE WHEN ? = 'running' THEN lease_until END
             WHERE id = ?
             """
-        ).bind(state.rawValue, code, reason, finished, state.rawValue, state.rawValue, state.rawValue, id).run()
+        ).bind(state.rawValue, code, reason, finished, state.rawValue, state.rawValue, state.rawValue, id)
+            .run()
     }
 
     /// Adds `milliseconds` to the job's running time.
     public func addRunTime(job id: Int64, milliseconds: Int64) throws {
-        try connection.statement("UPDATE jobs SET run_ms = run_ms + ? WHERE id = ?").bind(max(0, milliseconds), id)
-            .run()
+        try connection.statement("UPDATE jobs SET run_ms = run_ms + ? WHERE id = ?").bind(
+            max(0, milliseconds), id
+        )
+        .run()
     }
 
     static func decodeJob(_ s: SQLiteStatement) -> JobRecord {
-        let options = (try? JSONDecoder().decode(JobOptions.self, from: Data(s.string(7).utf8))) ?? JobOptions()
+        let options =
+            (try? JSONDecoder().decode(JobOptions.self, from: Data(s.string(7).utf8))) ?? JobOptions()
         let owner: JobOwner? =
             s.isNull(26)
             ? nil
@@ -117,7 +122,8 @@ extension QueueTransaction {
         return JobRecord(
             id: s.int64(0), inputPath: s.string(1), endpoint: s.string(2), priority: s.int(3),
             state: JobState(rawValue: s.string(4)) ?? .failed, stateCode: s.optionalString(5),
-            stateReason: s.optionalString(6), options: options, createdAt: Timestamp(milliseconds: s.int64(8)),
+            stateReason: s.optionalString(6), options: options,
+            createdAt: Timestamp(milliseconds: s.int64(8)),
             startedAt: s.optionalInt64(9).map(Timestamp.init(milliseconds:)),
             finishedAt: s.optionalInt64(10).map(Timestamp.init(milliseconds:)), runMilliseconds: s.int64(11),
             fingerprint: InputFingerprint(

@@ -16,7 +16,9 @@ public struct Migration: Sendable {
 public enum Migrator {
     /// Brings the database up to date. Safe to call from several processes at once: each
     /// migration is checked and applied under the write lock.
-    public static func migrate(_ connection: SQLiteConnection, migrations: [Migration] = Migrations.all) throws {
+    public static func migrate(_ connection: SQLiteConnection, migrations: [Migration] = Migrations.all)
+        throws
+    {
         try connection.execute(
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (

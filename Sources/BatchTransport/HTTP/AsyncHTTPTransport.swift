@@ -33,7 +33,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
         }
         outbound.body = .bytes(ByteBuffer(bytes: request.body))
         do {
-            let response = try await client.execute(outbound, timeout: .milliseconds(timeout.wholeMillisecondsRoundedUp))
+            let response = try await client.execute(
+                outbound, timeout: .milliseconds(timeout.wholeMillisecondsRoundedUp))
             var body = try await response.body.collect(upTo: maximumResponseBytes)
             let bytes = body.readBytes(length: body.readableBytes) ?? []
             return HTTPAnswer(

@@ -20,10 +20,13 @@ struct List: AsyncParsableCommand {
                 try JSONOutput.print(jobs)
                 return .success
             }
-            print(pad("ID", 6) + pad("STATE", 11) + pad("DONE", 16) + pad("FAILED", 8) + pad("REJECTED", 10) + "INPUT")
+            print(
+                pad("ID", 6) + pad("STATE", 11) + pad("DONE", 16) + pad("FAILED", 8) + pad("REJECTED", 10)
+                    + "INPUT")
             for job in jobs {
                 print(
-                    pad("\(job.id)", 6) + pad(job.state, 11) + pad("\(job.succeeded + job.failed)/\(job.requests)", 16)
+                    pad("\(job.id)", 6) + pad(job.state, 11)
+                        + pad("\(job.succeeded + job.failed)/\(job.requests)", 16)
                         + pad("\(job.failed)", 8) + pad("\(job.rejected)", 10) + job.input)
             }
             return .success

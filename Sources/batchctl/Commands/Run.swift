@@ -46,7 +46,8 @@ struct Run: AsyncParsableCommand {
             let submitter = Submitter(store: store)
             let jobs = try files.map {
                 try submitter.findOrSubmit(
-                    path: $0, endpoint: job.endpoint, priority: job.priority, options: job.jobOptions, forceNew: new)
+                    path: $0, endpoint: job.endpoint, priority: job.priority, options: job.jobOptions,
+                    forceNew: new)
             }
             let concurrency = job.concurrency ?? Settings.defaultConcurrency
             let transport = AsyncHTTPTransport(connectionsPerHost: concurrency * 4)
@@ -109,7 +110,9 @@ final class Interrupts: @unchecked Sendable {
             }
             if count == 1 {
                 FileHandle.standardError.write(
-                    Data("\nbatchctl: stopping: waiting for requests in flight (Ctrl-C again to quit now)\n".utf8))
+                    Data(
+                        "\nbatchctl: stopping: waiting for requests in flight (Ctrl-C again to quit now)\n"
+                            .utf8))
                 runner?.drain()
             } else {
                 exit(ExitStatus.interrupted.rawValue)

@@ -28,7 +28,8 @@ struct Status: AsyncParsableCommand {
             if let code = view.stateCode { print("  reason:    \(code): \(view.stateReason ?? "")") }
             print("  input:     \(view.input)")
             print("  endpoint:  \(view.endpoint)")
-            print("  requests:  \(view.requests)" + (view.ingested ? "" : " so far (still reading the input)"))
+            print(
+                "  requests:  \(view.requests)" + (view.ingested ? "" : " so far (still reading the input)"))
             print("  succeeded: \(view.succeeded)")
             print("  failed:    \(view.failed)")
             print("  rejected:  \(view.rejected)")

@@ -5,7 +5,8 @@ enum Binaries {
     /// The build folder: `$BATCHD_BIN_DIR`, else the folder of the running test executable.
     static var folder: String {
         if let explicit = ProcessInfo.processInfo.environment["BATCHD_BIN_DIR"] { return explicit }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
         // On Linux the test runner may live inside `<name>.xctest`; walk up to the build folder.

@@ -3,13 +3,20 @@ import Foundation
 /// Builds job files for the end-to-end tests.
 enum JobFiles {
     static func line(_ object: [String: Any]) -> String {
-        String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        String(
+            decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
+            as: UTF8.self)
     }
 
-    static func chat(_ id: String, model: String = "gpt-4o-mini", url: String = "/v1/chat/completions") -> String {
+    static func chat(_ id: String, model: String = "gpt-4o-mini", url: String = "/v1/chat/completions")
+        -> String
+    {
         line([
             "custom_id": id, "method": "POST", "url": url,
-            "body": ["model": model, "messages": [["role": "user", "content": "Say hello to \(id)"]], "max_tokens": 16],
+            "body": [
+                "model": model, "messages": [["role": "user", "content": "Say hello to \(id)"]],
+                "max_tokens": 16,
+            ],
         ])
     }
 
@@ -21,7 +28,10 @@ enum JobFiles {
     }
 
     static func embedding(_ id: String, model: String = "text-embedding-3-small") -> String {
-        line(["custom_id": id, "method": "POST", "url": "/v1/embeddings", "body": ["model": model, "input": "text of \(id)"]])
+        line([
+            "custom_id": id, "method": "POST", "url": "/v1/embeddings",
+            "body": ["model": model, "input": "text of \(id)"],
+        ])
     }
 
     /// Malformed lines, each with the code its error line must carry.
@@ -30,8 +40,14 @@ enum JobFiles {
         (#"["an", "array"]"#, "not_an_object"),
         (#"{"method":"POST","url":"/v1/chat/completions","body":{"model":"m"}}"#, "missing_custom_id"),
         (#"{"custom_id":"bad-url","method":"POST","url":"/v1/nope","body":{"model":"m"}}"#, "url_mismatch"),
-        (#"{"custom_id":"no-model","method":"POST","url":"/v1/chat/completions","body":{}}"#, "missing_model"),
-        (#"{"custom_id":"get","method":"GET","url":"/v1/chat/completions","body":{"model":"m"}}"#, "invalid_method"),
+        (
+            #"{"custom_id":"no-model","method":"POST","url":"/v1/chat/completions","body":{}}"#,
+            "missing_model"
+        ),
+        (
+            #"{"custom_id":"get","method":"GET","url":"/v1/chat/completions","body":{"model":"m"}}"#,
+            "invalid_method"
+        ),
     ]
 
     /// Writes `count` valid lines mixing chat, responses and embeddings, with the malformed lines
@@ -59,7 +75,8 @@ enum JobFiles {
             }
         }
         let path = folder + "/" + name
-        _ = FileManager.default.createFile(atPath: path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        _ = FileManager.default.createFile(
+            atPath: path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
         return (path, ids, malformed)
     }
 }

@@ -16,7 +16,8 @@ struct JobOutputs {
         for (file, isResults) in [(stem + ".results.jsonl", true), (stem + ".errors.jsonl", false)] {
             let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
             for line in text.split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty {
-                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                else {
                     unparsable.append(String(line))
                     continue
                 }
@@ -27,7 +28,9 @@ struct JobOutputs {
                 if results[customID] != nil || errors[customID] != nil { duplicates.append(customID) }
                 if isResults { results[customID] = object } else { errors[customID] = object }
             }
-            if !text.isEmpty && !text.hasSuffix("\n") { unparsable.append("(file does not end with a newline)") }
+            if !text.isEmpty && !text.hasSuffix("\n") {
+                unparsable.append("(file does not end with a newline)")
+            }
         }
     }
 

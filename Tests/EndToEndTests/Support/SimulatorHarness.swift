@@ -6,7 +6,9 @@ struct SimulatorHarness {
     let simulator: Simulator
     let port: Int
 
-    static func start(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }) async throws -> SimulatorHarness {
+    static func start(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }) async throws
+        -> SimulatorHarness
+    {
         var configuration = SimulatorConfiguration()
         configure(&configuration)
         let simulator = Simulator(configuration: configuration)
@@ -22,7 +24,9 @@ struct SimulatorHarness {
     }
 
     /// The environment that points batchctl's default endpoint at the simulator, Azure style.
-    func azureEnvironment(key: String = "azure-test-key", apiVersion: String = "2024-10-21") -> [String: String] {
+    func azureEnvironment(key: String = "azure-test-key", apiVersion: String = "2024-10-21") -> [String:
+        String]
+    {
         ["AZURE_OPENAI_ENDPOINT": baseURL, "AZURE_OPENAI_API_KEY": key, "OPENAI_API_VERSION": apiVersion]
     }
 
@@ -36,7 +40,9 @@ final class TestFolder: @unchecked Sendable {
     let path: String
 
     init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("batchd-e2e-\(UUID().uuidString)").path
+        path =
+            FileManager.default.temporaryDirectory.appendingPathComponent("batchd-e2e-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 

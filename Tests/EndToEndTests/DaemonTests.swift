@@ -1,0 +1,117 @@
+import BatchCore
+import Foundation
+import Testing
+
+/// `batchd` end to end: jobs submitted with `batchctl submit`, run by the daemon, stopped with signals.
+@Suite("batchd", .serialized)
+struct DaemonTests {
+    private func writeJob(_ folder: TestFolder, _ name: String, count: Int) throws -> (
+        path: String, ids: [String]
+    ) {
+        let ids = (0..<count).map { "\(name)-\($0)" }
+        let path = folder.path + "/\(name).jsonl"
+        try (ids.map { JobFiles.chat($0) }.joined(separator: "\n") + "\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        return (path, ids)
+    }
+
+    private func startDaemon(_ folder: TestFolder, environment: [String: String]) throws -> ChildProcess {
+        try ChildProcess(
+            Binaries.batchd,
+            ["--database", folder.database, "--poll-interval", "0.1", "--drain-timeout", "30"],
+            environment: environment, folder: folder.path)
+    }
+
+    @Test("submitted jobs are run by the daemon, which exits 0 on SIGTERM")
+    func runsSubmittedJobs() async throws {
+        let sim = try await SimulatorHarness.start()
+        defer { Task { try? await sim.shutdown() } }
+        let folder = try TestFolder()
+        let first = try writeJob(folder, "first", count: 40)
+        let second = try writeJob(folder, "second", count: 25)
+
+        let submit = try await folder.batchctl(
+            ["submit", "--json", first.path, second.path], environment: [:])
+        #expect(submit.status == 0, "\(submit.stderr)")
+        let daemon = try startDaemon(folder, environment: sim.openAIEnvironment())
+        try await waitUntil("both jobs to complete") {
+            try folder.job(1)?.state == .completed && folder.job(2)?.state == .completed
+        }
+        daemon.signal(SIGTERM)
+        let status = await daemon.wait()
+
+        #expect(status == 0, "\(daemon.stderr)")
+        for job in [first, second] {
+            let outputs = try JobOutputs(input: job.path)
+            #expect(Set(outputs.results.keys) == Set(job.ids))
+            #expect(outputs.duplicates.isEmpty && outputs.unparsable.isEmpty)
+        }
+        let list = try await folder.batchctl(["list", "--json"], environment: [:])
+        let jobs = try #require(
+            try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(jobs.map { $0["state"] as? String } == ["completed", "completed"])
+        #expect(jobs.map { $0["succeeded"] as? Int } == [25, 40])
+    }
+
+    @Test("SIGTERM drains: requests in flight are recorded, the job is queued again, a restart finishes it")
+    func gracefulStop() async throws {
+        let sim = try await SimulatorHarness.start { $0.latency = .milliseconds(800) }
+        defer { Task { try? await sim.shutdown() } }
+        let folder = try TestFolder()
+        let job = try writeJob(folder, "slow", count: 24)
+        _ = try await folder.batchctl(["submit", "--concurrency", "4", job.path], environment: [:])
+
+        let daemon = try startDaemon(folder, environment: sim.openAIEnvironment())
+        try await waitUntil("requests in flight") { sim.simulator.stats.received >= 4 }
+        daemon.signal(SIGTERM)
+        let status = await daemon.wait()
+
+        #expect(status == 0, "\(daemon.stderr)")
+        let stopped = try #require(try folder.job(1))
+        #expect(stopped.state == .queued)
+        let received = sim.simulator.stats.received
+        #expect(received < job.ids.count, "the daemon stopped before the end")
+        #expect(stopped.counts.succeeded == received, "every request that was in flight was recorded")
+        #expect(try JobOutputs(input: job.path).results.count == received)
+
+        let restarted = try startDaemon(folder, environment: sim.openAIEnvironment())
+        try await waitUntil("the job to complete") { try folder.job(1)?.state == .completed }
+        restarted.signal(SIGTERM)
+        #expect(await restarted.wait() == 0)
+        let outputs = try JobOutputs(input: job.path)
+        #expect(Set(outputs.results.keys) == Set(job.ids))
+        #expect(outputs.duplicates.isEmpty)
+        #expect(sim.simulator.stats.received == job.ids.count, "nothing recorded was sent again")
+    }
+
+    @Test(
+        "after SIGKILL, running the same file again resumes it: each line once, at most one re-send per slot")
+    func resumeAfterKill() async throws {
+        let sim = try await SimulatorHarness.start { $0.latency = .milliseconds(100) }
+        defer { Task { try? await sim.shutdown() } }
+        let folder = try TestFolder()
+        let job = try writeJob(folder, "killed", count: 200)
+        let concurrency = 8
+
+        let first = try ChildProcess(
+            Binaries.batchctl,
+            ["run", "--database", folder.database, "--concurrency", "\(concurrency)", job.path],
+            environment: sim.openAIEnvironment(), folder: folder.path)
+        try await waitUntil("some requests to be recorded") {
+            (try folder.job(1)?.counts.succeeded ?? 0) >= 40
+        }
+        first.signal(SIGKILL)
+        #expect(await first.wait() == 128 + SIGKILL)
+
+        let second = try await folder.batchctl(
+            ["run", "--concurrency", "\(concurrency)", job.path], environment: sim.openAIEnvironment())
+
+        #expect(second.status == 0, "\(second.stderr)")
+        let outputs = try JobOutputs(input: job.path)
+        #expect(outputs.unparsable.isEmpty)
+        #expect(outputs.duplicates.isEmpty)
+        #expect(Set(outputs.results.keys) == Set(job.ids))
+        #expect(sim.simulator.stats.received - job.ids.count <= concurrency)
+        #expect(try folder.job(1)?.state == .completed)
+    }
+}
