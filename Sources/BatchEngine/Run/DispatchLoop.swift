@@ -116,7 +116,9 @@ struct DispatchLoop {
             }
             try recorder.flush()
             if let reason = state.stopReason { return .stopped(code: reason.code, message: reason.message) }
-            return state.draining ? .drained : .finished
+            // Cancellation ends the event stream early: then, as after a drain, unrecorded requests
+            // stay pending for the next run.
+            return state.draining || !state.isFinished ? .drained : .finished
         }
     }
 

@@ -64,12 +64,18 @@ public final class JobRunner: Sendable {
                     job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds)
             }
             return try finish(outcome, logger: logger)
-        } catch let error as BatchdError {
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // Any other failure (the input unreadable, the disk full, a database error) pauses the
+            // job with its reason, so that `batchctl status` shows it and nothing is retried blindly.
+            let (code, message) =
+                (error as? BatchdError).map { ($0.shortCode, $0.message) } ?? ("run_error", "\(error)")
             try? env.store.write {
                 try $0.addRunTime(
                     job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds)
             }
-            try pause(code: error.shortCode, reason: error.message, logger: logger)
+            try pause(code: code, reason: message, logger: logger)
             return try .paused(env.store.read { try $0.job(self.jobID) }!)
         }
     }
