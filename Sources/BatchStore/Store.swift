@@ -27,7 +27,8 @@ public final class Store: Sendable {
     /// Runs `body` outside any explicit transaction (each statement is atomic on its own).
     public func read<T: Sendable>(_ body: (QueueTransaction) throws -> T) throws -> T {
         try lock.withLock { _ in
-            try body(QueueTransaction(connection: connection))
+            defer { connection.resetStatements() }
+            return try body(QueueTransaction(connection: connection))
         }
     }
 

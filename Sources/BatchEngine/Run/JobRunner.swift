@@ -116,7 +116,9 @@ public final class JobRunner: Sendable {
             return signals.drainRequested
         }
         defer { signals.withLock { $0.continuation = nil } }
-        if alreadyDraining { continuation.yield(.drain) }
+        // Drained before sending began: start no request at all (the loop's first pass would send
+        // before it reads the drain event).
+        if alreadyDraining { return .drained }
         return try await loop.run(events: events, continuation: continuation)
     }
 

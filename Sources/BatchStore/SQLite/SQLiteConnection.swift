@@ -67,12 +67,21 @@ public final class SQLiteConnection {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
+            resetStatements()
             try execute("COMMIT")
             return result
         } catch {
+            resetStatements()
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Resets every cached statement. A statement left after its first rows (a lookup of one row)
+    /// keeps a read transaction open, which pins an old WAL snapshot: this connection's next
+    /// `BEGIN IMMEDIATE` then fails at once with `SQLITE_BUSY` once another connection has written.
+    public func resetStatements() {
+        for statement in statements.values { statement.reset() }
     }
 
     /// The number of rows changed by the last INSERT, UPDATE or DELETE.

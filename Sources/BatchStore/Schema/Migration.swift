@@ -39,9 +39,11 @@ public enum Migrator {
         }
     }
 
-    /// The names of the migrations recorded in the database, in the order applied.
+    /// The names of the migrations recorded in the database, in the order applied (by time, then
+    /// name: names start with their date). `schema_migrations` is `WITHOUT ROWID`, so it has no rowid.
     public static func applied(_ connection: SQLiteConnection) throws -> [String] {
-        let statement = try connection.statement("SELECT name FROM schema_migrations ORDER BY rowid")
+        let statement = try connection.statement(
+            "SELECT name FROM schema_migrations ORDER BY applied_at, name")
         var names: [String] = []
         while try statement.step() { names.append(statement.string(0)) }
         return names

@@ -36,7 +36,7 @@ public struct Endpoint: Sendable, CustomStringConvertible {
             return "\(baseURL)/\(path.rawValue)"
         case .azure(let version):
             if baseURL.hasSuffix("/openai/v1") { return "\(baseURL)/\(path.rawValue)" }
-            if version == "v1" || version == "preview" && baseURL.hasSuffix("/openai/v1") {
+            if version == "v1" {
                 return "\(baseURL)/openai/v1/\(path.rawValue)"
             }
             return "\(baseURL)/openai/deployments/\(Self.escapePathSegment(model))/\(path.rawValue)"

@@ -1,0 +1,176 @@
+import BatchCore
+import BatchEngine
+import BatchStore
+import Testing
+
+@Suite("DispatchState")
+struct DispatchStateTests {
+    static let now = Timestamp(milliseconds: 1_000_000)
+    static let laneA = LaneKey(endpoint: "e", model: "a")
+    static let laneB = LaneKey(endpoint: "e", model: "b")
+
+    static func item(_ line: Int, _ lane: LaneKey = laneA, due: Timestamp = Timestamp(milliseconds: 0))
+        -> DispatchItem
+    {
+        DispatchItem(
+            request: PendingRequest(
+                line: line, offset: Int64(line * 10), length: 9, customID: "c\(line)",
+                path: "chat/completions",
+                model: lane.model, attempts: 0, nextAttemptAt: due),
+            lane: lane)
+    }
+
+    static func state(concurrency: Int = 10, lowWatermark: Int = 100) -> DispatchState {
+        DispatchState(lowWatermark: lowWatermark) { _ in concurrency }
+    }
+
+    /// Takes every item sendable now.
+    static func drainReady(_ state: inout DispatchState, at now: Timestamp = now) -> [DispatchItem] {
+        var items: [DispatchItem] = []
+        while let item = state.next(now: now) { items.append(item) }
+        return items
+    }
+
+    @Test("lanes are served round-robin")
+    func roundRobin() {
+        var state = Self.state()
+        state.load(
+            [1, 2, 3].map { Self.item($0, Self.laneA) } + [4, 5, 6].map { Self.item($0, Self.laneB) },
+            now: Self.now)
+        let sent = Self.drainReady(&state)
+        #expect(sent.map(\.request.line) == [1, 4, 2, 5, 3, 6])
+        #expect(state.inFlight == 6)
+        #expect(state.loadedThroughLine == 6)
+    }
+
+    @Test("a lane never has more than its concurrency in flight", arguments: [1, 2, 3])
+    func concurrencyCap(cap: Int) {
+        var state = Self.state(concurrency: cap)
+        state.load((1...6).map { Self.item($0) }, now: Self.now)
+        let first = Self.drainReady(&state)
+        #expect(first.map(\.request.line) == Array(1...cap))
+        #expect(state.lanes[Self.laneA]?.inFlight == cap)
+        state.finished(first[0])
+        #expect(Self.drainReady(&state).map(\.request.line) == [cap + 1])
+    }
+
+    @Test("a throttled retry pauses its whole lane until due; the other lane still sends")
+    func throttledPause() {
+        var state = Self.state(concurrency: 1)
+        state.load(
+            [
+                Self.item(1, Self.laneA), Self.item(2, Self.laneA), Self.item(3, Self.laneB),
+                Self.item(4, Self.laneB),
+            ], now: Self.now)
+        let sent = Self.drainReady(&state)
+        #expect(sent.map(\.request.line) == [1, 3])
+        var retried = sent[0]
+        retried.due = Self.now.advanced(by: .seconds(2))
+        state.retry(retried, pauseLane: true)
+        #expect(state.lanes[Self.laneA]?.pausedUntil == retried.due)
+        #expect(state.lanes[Self.laneA]?.canSend(now: Self.now) == false)
+        #expect(state.next(now: Self.now) == nil)
+        state.finished(sent[1])
+        #expect(Self.drainReady(&state).map(\.request.line) == [4])
+        #expect(state.nextWakeup(now: Self.now) == retried.due)
+        let almost = Timestamp(milliseconds: retried.due.milliseconds - 1)
+        #expect(state.next(now: almost) == nil)
+        let resumed = Self.drainReady(&state, at: retried.due)
+        #expect(resumed.map(\.request.line) == [2])
+        #expect(resumed.map(\.lane) == [Self.laneA])
+    }
+
+    @Test("a retry without pauseLane only delays that request")
+    func plainRetry() {
+        var state = Self.state(concurrency: 5)
+        state.load([Self.item(1), Self.item(2)], now: Self.now)
+        var first = state.next(now: Self.now)!
+        first.due = Self.now.advanced(by: .milliseconds(300))
+        state.retry(first, pauseLane: false)
+        #expect(state.lanes[Self.laneA]?.pausedUntil == nil)
+        #expect(Self.drainReady(&state).map(\.request.line) == [2])
+        #expect(state.nextWakeup(now: Self.now) == first.due)
+        #expect(Self.drainReady(&state, at: first.due).map(\.request.line) == [1])
+    }
+
+    @Test("items loaded with a later due time become sendable only then")
+    func delayedItems() {
+        var state = Self.state()
+        let due = Self.now.advanced(by: .milliseconds(500))
+        state.load([Self.item(1, due: due), Self.item(2, due: Self.now)], now: Self.now)
+        #expect(Self.drainReady(&state).map(\.request.line) == [2])
+        #expect(state.nextWakeup(now: Self.now) == due)
+        #expect(state.next(now: Timestamp(milliseconds: due.milliseconds - 1)) == nil)
+        #expect(Self.drainReady(&state, at: due).map(\.request.line) == [1])
+        #expect(state.nextWakeup(now: due) == nil)
+    }
+
+    @Test("draining stops new sends; the run ends when nothing is in flight")
+    func drain() {
+        var state = Self.state(concurrency: 2)
+        state.load((1...4).map { Self.item($0) }, now: Self.now)
+        let sent = Self.drainReady(&state)
+        #expect(sent.count == 2)
+        state.drain()
+        #expect(state.draining)
+        #expect(state.next(now: Self.now) == nil)
+        #expect(!state.wantsMoreInput)
+        #expect(!state.isFinished)
+        state.finished(sent[0])
+        #expect(state.next(now: Self.now) == nil)
+        #expect(!state.isFinished)
+        var retried = sent[1]
+        retried.due = Self.now
+        state.retry(retried, pauseLane: false)
+        #expect(state.isFinished)
+        #expect(state.next(now: Self.now) == nil)
+        #expect(state.nextWakeup(now: Self.now) == nil)
+    }
+
+    @Test("stop keeps the first reason and ends the run")
+    func stop() {
+        var state = Self.state()
+        state.load([Self.item(1), Self.item(2)], now: Self.now)
+        let first = state.next(now: Self.now)!
+        state.stop(code: "insufficient_quota", message: "out of quota")
+        state.stop(code: "input_modified", message: "changed")
+        #expect(state.stopReason?.code == "insufficient_quota")
+        #expect(state.stopReason?.message == "out of quota")
+        #expect(state.next(now: Self.now) == nil)
+        #expect(!state.wantsMoreInput)
+        #expect(!state.isFinished)
+        state.finished(first)
+        #expect(state.isFinished)
+    }
+
+    @Test("wantsMoreInput until the low watermark; an empty page ends the input")
+    func lowWatermark() {
+        var state = Self.state(lowWatermark: 3)
+        #expect(state.wantsMoreInput)
+        state.load([Self.item(1), Self.item(2)], now: Self.now)
+        #expect(state.wantsMoreInput)
+        state.load([Self.item(3, due: Self.now.advanced(by: .seconds(1)))], now: Self.now)
+        #expect(!state.wantsMoreInput)
+        _ = state.next(now: Self.now)
+        #expect(state.wantsMoreInput)
+        #expect(!state.inputExhausted)
+        state.load([], now: Self.now)
+        #expect(state.inputExhausted)
+        #expect(!state.wantsMoreInput)
+    }
+
+    @Test("the run is finished once the input is exhausted and every request came back")
+    func finished() {
+        var state = Self.state()
+        #expect(!state.isFinished)
+        state.load([Self.item(1), Self.item(2, Self.laneB)], now: Self.now)
+        state.load([], now: Self.now)
+        let sent = Self.drainReady(&state)
+        #expect(!state.isFinished)
+        state.finished(sent[0])
+        #expect(!state.isFinished)
+        state.finished(sent[1])
+        #expect(state.isFinished)
+        #expect(state.inFlight == 0)
+    }
+}

@@ -1,0 +1,177 @@
+import BatchCore
+import BatchEngine
+import BatchTesting
+import BatchTransport
+import Foundation
+import Testing
+
+@Suite("JobRunner: sending and recording")
+struct JobRunnerTests {
+    let fixture: RunnerFixture
+
+    init() throws { fixture = try RunnerFixture() }
+
+    private func completed(_ outcome: JobRunOutcome) throws -> JobRecord {
+        guard case .completed(let job) = outcome else {
+            Issue.record("expected completed, got \(outcome)")
+            throw CancellationError()
+        }
+        return job
+    }
+
+    @Test("every request succeeds: one results line per custom_id, a report, job completed")
+    func allSucceed() async throws {
+        let ids = (1...7).map { "task-\($0)" }
+        let path = fixture.writeInput(customIDs: ids)
+        let job = try fixture.submit(path)
+        let transport = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
+        let done = try completed(try await fixture.runner(job, transport).run())
+
+        #expect(done.state == .completed)
+        #expect(done.owner == nil)
+        #expect(done.finishedAt != nil)
+        #expect(done.counts == JobCounts(requests: ids.count, succeeded: ids.count, attempts: ids.count))
+        let files = OutputFiles(input: done.inputPath)
+        let results = RunnerFixture.objects(files.results)
+        #expect(JobFixtures.lines(ofFile: files.results).count == ids.count)
+        #expect(results.compactMap { $0["custom_id"] as? String }.sorted() == ids.sorted())
+        for (index, id) in ids.enumerated() {
+            let line = try #require(results.first { $0["custom_id"] as? String == id })
+            let response = try #require(line["response"] as? [String: Any])
+            let body = try #require(response["body"] as? [String: Any])
+            #expect(line["id"] as? String == OutputLine.id(job: job.id, line: index + 1))
+            #expect(response["status_code"] as? Int == 200)
+            #expect(response["request_id"] as? String == "req-\(RunnerFixture.content(for: id))")
+            #expect(body["echo"] as? String == RunnerFixture.content(for: id))
+            #expect(line["error"] is NSNull)
+        }
+        #expect(JobFixtures.lines(ofFile: files.errors).isEmpty)
+        let size = try FileManager.default.attributesOfItem(atPath: files.results)[.size] as? Int
+        #expect(Int64(size ?? -1) == done.committedOutput.resultsBytes)
+
+        let requests = transport.requests
+        #expect(requests.count == ids.count)
+        #expect(
+            requests.allSatisfy {
+                $0.url == RunnerFixture.baseURL + "/chat/completions" && $0.method == "POST"
+            })
+        #expect(requests.allSatisfy { $0.headers["content-type"] == "application/json" })
+        #expect(Set(requests.map(RunnerFixture.content(of:))) == Set(ids.map(RunnerFixture.content(for:))))
+
+        let report = try #require(
+            JobFixtures.object(
+                String(decoding: try Data(contentsOf: URL(fileURLWithPath: files.report)), as: UTF8.self)))
+        #expect(report["job"] as? Int == Int(job.id))
+        #expect(report["state"] as? String == "completed")
+        #expect(report["requests"] as? Int == ids.count)
+        #expect(report["succeeded"] as? Int == ids.count)
+        #expect(report["retries"] as? Int == 0)
+        let tokens = try #require(report["tokens"] as? [String: [String: Int]])
+        let prompt = ids.map { RunnerFixture.promptTokens(RunnerFixture.content(for: $0)) }.reduce(0, +)
+        #expect(tokens["gpt-4o-mini"]?["prompt_tokens"] == prompt)
+        #expect(tokens["gpt-4o-mini"]?["total_tokens"] == prompt + 2 * ids.count)
+        #expect(tokens["gpt-4o-mini"]?["requests"] == ids.count)
+    }
+
+    @Test("a 400 answer goes to the errors file with its status and error null")
+    func badRequest() async throws {
+        let path = fixture.writeInput(customIDs: ["a", "b", "c"])
+        let job = try fixture.submit(path)
+        let rejected = RunnerFixture.content(for: "b")
+        let transport = ScriptedTransport { request, _ in
+            RunnerFixture.content(of: request) == rejected
+                ? .json(
+                    400, #"{"error":{"code":"invalid_value","message":"bad"}}"#,
+                    headers: ["x-request-id": "r400"])
+                : RunnerFixture.ok(request)
+        }
+        let done = try completed(try await fixture.runner(job, transport).run())
+        #expect(done.counts.succeeded == 2)
+        #expect(done.counts.failed == 1)
+        #expect(done.counts.attempts == 3)
+        let files = OutputFiles(input: done.inputPath)
+        #expect(
+            RunnerFixture.objects(files.results).compactMap { $0["custom_id"] as? String }.sorted() == [
+                "a", "c",
+            ])
+        let errors = RunnerFixture.objects(files.errors)
+        try #require(errors.count == 1)
+        #expect(errors[0]["custom_id"] as? String == "b")
+        #expect(errors[0]["error"] is NSNull)
+        let response = try #require(errors[0]["response"] as? [String: Any])
+        #expect(response["status_code"] as? Int == 400)
+        #expect(response["request_id"] as? String == "r400")
+        #expect((response["body"] as? [String: [String: String]])?["error"]?["code"] == "invalid_value")
+    }
+
+    @Test(
+        "a retryable answer is retried, then recorded once",
+        arguments: [
+            (HTTPAnswer.json(500, #"{"error":{"message":"boom"}}"#), 0),
+            (
+                HTTPAnswer.json(
+                    429, #"{"error":{"code":"rate_limit_exceeded"}}"#, headers: ["retry-after-ms": "0"]), 1
+            ),
+            (HTTPAnswer.json(200, "not json"), 0),
+        ])
+    func retriedOnce(first: HTTPAnswer, throttled: Int) async throws {
+        let job = try fixture.submit(fixture.writeInput(customIDs: ["only"]))
+        let transport = ScriptedTransport { request, index in index == 0 ? first : RunnerFixture.ok(request) }
+        let done = try completed(try await fixture.runner(job, transport).run())
+        #expect(done.counts == JobCounts(requests: 1, succeeded: 1, attempts: 2, throttled: throttled))
+        #expect(transport.requests.count == 2)
+        #expect(transport.requests[0].body == transport.requests[1].body)
+        let files = OutputFiles(input: done.inputPath)
+        let results = RunnerFixture.objects(files.results)
+        #expect(results.count == 1)
+        #expect(results.first?["custom_id"] as? String == "only")
+        #expect(JobFixtures.lines(ofFile: files.errors).isEmpty)
+        let report = try #require(
+            JobFixtures.object(
+                String(decoding: try Data(contentsOf: URL(fileURLWithPath: files.report)), as: UTF8.self)))
+        #expect(report["attempts"] as? Int == 2)
+        #expect(report["retries"] as? Int == 1)
+        #expect(report["throttled"] as? Int == throttled)
+    }
+
+    @Test("a transport failure on every attempt ends in the errors file after max_attempts")
+    func transportFailures() async throws {
+        let job = try fixture.submit(
+            fixture.writeInput(customIDs: ["t"]), options: JobOptions(maxAttempts: 3))
+        let transport = ScriptedTransport { _, _ in
+            throw TransportFailure(kind: .timeout, message: "too slow")
+        }
+        let done = try completed(try await fixture.runner(job, transport).run())
+        #expect(transport.requests.count == 3)
+        #expect(done.counts == JobCounts(requests: 1, failed: 1, attempts: 3))
+        let errors = RunnerFixture.objects(OutputFiles(input: done.inputPath).errors)
+        try #require(errors.count == 1)
+        #expect(errors[0]["response"] is NSNull)
+        let error = try #require(errors[0]["error"] as? [String: String])
+        #expect(error["code"] == "timeout")
+        #expect(error["message"]?.contains("3 attempts") == true)
+    }
+
+    @Test("a server-requested wait is slept on the clock before the retry")
+    func waitsOnTheClock() async throws {
+        let job = try fixture.submit(fixture.writeInput(customIDs: ["w"]))
+        let transport = ScriptedTransport { request, index in
+            index == 0 ? .json(503, "{}", headers: ["retry-after-ms": "5000"]) : RunnerFixture.ok(request)
+        }
+        let clock = fixture.clock
+        let due = clock.now.advanced(by: .seconds(5))
+        // A long lease keeps its renewal timer out of the way.
+        let run = Task { [fixture] in try await fixture.runner(job, transport, lease: .seconds(3_600)).run() }
+        // The 503 was handled once the runner sleeps towards something no later than the retry.
+        try #require(await clock.waitUntil { clock.deadlines.first.map { $0 <= due } ?? false })
+        #expect(transport.requests.count == 1)
+        clock.advance(to: Timestamp(milliseconds: due.milliseconds - 1))
+        try #require(await clock.waitUntil { clock.deadlines.first == due })
+        #expect(transport.requests.count == 1)
+        clock.advance(to: due)
+        let done = try completed(try await run.value)
+        #expect(transport.requests.count == 2)
+        #expect(done.counts.succeeded == 1)
+        #expect(done.counts.attempts == 2)
+    }
+}

@@ -1,0 +1,77 @@
+import BatchCore
+import BatchTransport
+import Testing
+
+@Suite("Endpoint URLs")
+struct EndpointTests {
+    private func azure(_ base: String, version: String = "2024-10-21") -> Endpoint {
+        Endpoint(name: "az", flavor: .azure(apiVersion: version), baseURL: base, credential: NoCredential())
+    }
+
+    @Test("Azure with a dated api-version uses the deployments form")
+    func azureLegacy() {
+        #expect(
+            azure("https://r.openai.azure.com").url(for: .chatCompletions, model: "gpt-4o")
+                == "https://r.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"
+        )
+    }
+
+    @Test(
+        "trailing slashes of the base are trimmed",
+        arguments: ["https://r.openai.azure.com/", "https://r.openai.azure.com///"])
+    func trailingSlash(base: String) {
+        let endpoint = azure(base)
+        #expect(endpoint.baseURL == "https://r.openai.azure.com")
+        #expect(
+            endpoint.url(for: .embeddings, model: "emb")
+                == "https://r.openai.azure.com/openai/deployments/emb/embeddings?api-version=2024-10-21")
+    }
+
+    @Test(
+        "the deployment name and api-version are percent-encoded",
+        arguments: [
+            ("my deployment", "my%20deployment"), ("a/b?c#d", "a%2Fb%3Fc%23d"), ("dé", "d%C3%A9"),
+            ("gpt-4o.mini_v~1", "gpt-4o.mini_v~1"),
+        ])
+    func percentEncoding(deployment: String, encoded: String) {
+        #expect(
+            azure("https://r.openai.azure.com", version: "2024 x&y").url(
+                for: .chatCompletions, model: deployment)
+                == "https://r.openai.azure.com/openai/deployments/\(encoded)/chat/completions?api-version=2024%20x%26y"
+        )
+    }
+
+    @Test("Azure v1 uses /openai/v1 without the deployment", arguments: APIPath.allCases)
+    func azureV1(path: APIPath) {
+        #expect(
+            azure("https://r.openai.azure.com/", version: "v1").url(for: path, model: "gpt-4o")
+                == "https://r.openai.azure.com/openai/v1/\(path.rawValue)")
+    }
+
+    @Test("a base already ending in /openai/v1 is used as is", arguments: ["v1", "2024-10-21", "preview"])
+    func baseWithV1(version: String) {
+        #expect(
+            azure("https://r.openai.azure.com/openai/v1/", version: version).url(
+                for: .responses, model: "gpt-4o")
+                == "https://r.openai.azure.com/openai/v1/responses")
+    }
+
+    @Test("OpenAI appends the operation to the base", arguments: APIPath.allCases)
+    func openAI(path: APIPath) {
+        let endpoint = Endpoint(
+            name: "default", flavor: .openAI, baseURL: "https://api.openai.com/v1/",
+            credential: NoCredential())
+        #expect(
+            endpoint.url(for: path, model: "ignored model") == "https://api.openai.com/v1/\(path.rawValue)")
+    }
+
+    @Test("OpenAI embeddings URL")
+    func openAIEmbeddings() {
+        let endpoint = Endpoint(
+            name: "default", flavor: .openAI, baseURL: "https://api.openai.com/v1", credential: NoCredential()
+        )
+        #expect(
+            endpoint.url(for: .embeddings, model: "text-embedding-3-small")
+                == "https://api.openai.com/v1/embeddings")
+    }
+}
