@@ -24,7 +24,7 @@ public final class OutcomeRecorder {
 
     /// Flush when this many entries wait, or when the oldest has waited `maximumDelay`.
     public var maximumBatch = 512
-    public var maximumDelay: Duration = .milliseconds(100)
+    public var maximumDelay: Duration = .milliseconds(20)
 
     public init(store: Store, jobID: Int64, results: OutputFile, errors: OutputFile) {
         self.store = store

@@ -2,10 +2,11 @@ import BatchCore
 import BatchStore
 
 extension DispatchLoop {
-    /// Turns one send's result into a recorded line, a retry, or a stop.
+    /// Turns one send's result into a recorded line, a retry, or a stop. A request with a line to
+    /// record keeps its lane slot until that line is committed (see ``AwaitingCommit``).
     func handle(
-        _ item: DispatchItem, _ result: RequestSender.Result, state: inout DispatchState, policy: RetryPolicy,
-        now: Timestamp
+        _ item: DispatchItem, _ result: RequestSender.Result, state: inout DispatchState,
+        awaiting: inout AwaitingCommit, policy: RetryPolicy, now: Timestamp
     ) throws {
         let request = item.request
         switch result {
@@ -34,7 +35,7 @@ extension DispatchLoop {
                     usage: TokenUsage.read(fromBody: answer.body),
                     output: OutputLine.answer(id: lineID(item), customID: request.customID, answer: answer),
                     now: now)
-                state.finished(item, succeeded: true)
+                awaiting.append(item, succeeded: true)
                 record(succeeded: true)
             case .fail(let code):
                 recorder.finish(

@@ -45,6 +45,7 @@ struct DispatchLoop {
         var lastRenewal = env.clock.now
         var timer: (deadline: Timestamp, task: Task<Void, Never>)?
         var drainDeadline: Timestamp?
+        var awaiting = AwaitingCommit()
         defer { timer?.task.cancel() }
 
         return try await withThrowingDiscardingTaskGroup { group in
@@ -69,7 +70,12 @@ struct DispatchLoop {
                         continuation.yield(.completed(item, result))
                     }
                 }
-                if let due = recorder.flushDeadline, due <= now { try recorder.flush() }
+                let flushDue = recorder.flushDeadline.map { $0 <= now } ?? false
+                if flushDue || (awaiting.count > 0 && awaiting.count == state.inFlight) {
+                    try recorder.flush()
+                    awaiting.release(into: &state)
+                    continue
+                }
                 if now.milliseconds - lastRenewal.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3 {
                     try renewLease(now: now)
                     lastRenewal = now
@@ -111,10 +117,11 @@ struct DispatchLoop {
                         logger.info("draining", metadata: ["in_flight": "\(state.inFlight)"])
                     }
                 case .completed(let item, let result):
-                    try handle(item, result, state: &state, policy: policy, now: now)
+                    try handle(item, result, state: &state, awaiting: &awaiting, policy: policy, now: now)
                 }
             }
             try recorder.flush()
+            awaiting.release(into: &state)
             if let reason = state.stopReason { return .stopped(code: reason.code, message: reason.message) }
             // Cancellation ends the event stream early: then, as after a drain, unrecorded requests
             // stay pending for the next run.

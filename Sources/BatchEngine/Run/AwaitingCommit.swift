@@ -1,0 +1,21 @@
+/// Requests whose output line is written but not committed yet.
+///
+/// They keep their lane slot until the commit, so that at any instant at most `concurrency`
+/// requests per lane are either on the wire or answered but unrecorded: a crash then re-sends at
+/// most `concurrency` requests per lane. The loop flushes as soon as every occupied slot is
+/// waiting for the commit, so holding slots costs at most one commit's time.
+struct AwaitingCommit {
+    private(set) var items: [(item: DispatchItem, succeeded: Bool)] = []
+
+    var count: Int { items.count }
+
+    mutating func append(_ item: DispatchItem, succeeded: Bool) {
+        items.append((item, succeeded))
+    }
+
+    /// Releases every slot after a commit.
+    mutating func release(into state: inout DispatchState) {
+        for entry in items { state.finished(entry.item, succeeded: entry.succeeded) }
+        items.removeAll(keepingCapacity: true)
+    }
+}
