@@ -11,6 +11,6 @@ struct Batchctl: AsyncParsableCommand {
             2 a job stopped before finishing (see `batchctl status`); 3 configuration or input error;
             64 usage error; 130 interrupted (progress is kept: run the same command again to resume).
             """,
-        subcommands: [Run.self, Submit.self, List.self, Status.self]
+        subcommands: [Run.self, Submit.self, List.self, Status.self, Resume.self]
     )
 }

@@ -115,3 +115,66 @@ struct DaemonTests {
         #expect(try folder.job(1)?.state == .completed)
     }
 }
+
+/// Several processes on one database.
+@Suite("many processes, one database", .serialized)
+struct SharedDatabaseTests {
+    @Test("eight concurrent submits on a fresh database all succeed")
+    func concurrentSubmits() async throws {
+        let folder = try TestFolder()
+        let paths = try (0..<8).map { index -> String in
+            let path = folder.path + "/part-\(index).jsonl"
+            try (JobFiles.chat("p\(index)") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let results = try await withThrowingTaskGroup(of: Int32.self) { group in
+            for path in paths {
+                group.addTask { try await folder.batchctl(["submit", path], environment: [:]).status }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results == Array(repeating: 0, count: 8))
+        let list = try await folder.batchctl(["list", "--json"], environment: [:])
+        let jobs = try #require(
+            try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(
+            Set(jobs.compactMap { $0["input"] as? String }.map { ($0 as NSString).lastPathComponent })
+                == Set(paths.map { ($0 as NSString).lastPathComponent }))
+    }
+
+    @Test("two daemons on one database never send the same request twice")
+    func twoDaemons() async throws {
+        let sim = try await SimulatorHarness.start { $0.latency = .milliseconds(30) }
+        defer { Task { try? await sim.shutdown() } }
+        let folder = try TestFolder()
+        var all: [String] = []
+        var paths: [String] = []
+        for index in 0..<6 {
+            let ids = (0..<40).map { "d\(index)-\($0)" }
+            let path = folder.path + "/shared-\(index).jsonl"
+            try (ids.map { JobFiles.chat($0) }.joined(separator: "\n") + "\n").write(
+                toFile: path, atomically: true, encoding: .utf8)
+            all += ids
+            paths.append(path)
+        }
+        _ = try await folder.batchctl(["submit"] + paths, environment: [:])
+        let arguments = ["--database", folder.database, "--poll-interval", "0.05", "--max-jobs", "2"]
+        let first = try ChildProcess(
+            Binaries.batchd, arguments, environment: sim.openAIEnvironment(), folder: folder.path)
+        let second = try ChildProcess(
+            Binaries.batchd, arguments, environment: sim.openAIEnvironment(), folder: folder.path)
+        try await waitUntil("every job to complete") {
+            try (1...6).allSatisfy { try folder.job(Int64($0))?.state == .completed }
+        }
+        first.signal(SIGTERM)
+        second.signal(SIGTERM)
+        #expect(await first.wait() == 0)
+        #expect(await second.wait() == 0)
+
+        #expect(sim.simulator.stats.received == all.count, "each request was sent exactly once")
+        for path in paths {
+            let outputs = try JobOutputs(input: path)
+            #expect(outputs.results.count == 40 && outputs.duplicates.isEmpty)
+        }
+    }
+}

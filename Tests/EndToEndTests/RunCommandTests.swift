@@ -161,3 +161,35 @@ struct Report: Decodable {
         self = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }
+
+@Suite("batchctl run interrupted", .serialized)
+struct RunInterruptTests {
+    @Test("Ctrl-C drains: exit 130, in-flight requests recorded, the same command resumes")
+    func interruptAndResume() async throws {
+        let sim = try await SimulatorHarness.start { $0.latency = .milliseconds(500) }
+        defer { Task { try? await sim.shutdown() } }
+        let folder = try TestFolder()
+        let ids = (0..<20).map { "s\($0)" }
+        let path = folder.path + "/ctrlc.jsonl"
+        try (ids.map { JobFiles.chat($0) }.joined(separator: "\n") + "\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let arguments = ["run", "--concurrency", "4", path]
+
+        let child = try ChildProcess(
+            Binaries.batchctl, arguments + ["--database", folder.database],
+            environment: sim.openAIEnvironment(),
+            folder: folder.path)
+        try await waitUntil("requests in flight") { sim.simulator.stats.received >= 4 }
+        child.signal(SIGINT)
+        let status = await child.wait()
+
+        #expect(status == 130, "\(child.stderr)")
+        let job = try #require(try folder.job(1))
+        #expect(job.state == .queued)
+        #expect(job.counts.succeeded == sim.simulator.stats.received)
+        let rerun = try await folder.batchctl(arguments, environment: sim.openAIEnvironment())
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(sim.simulator.stats.received == ids.count)
+        #expect(Set(try JobOutputs(input: path).results.keys) == Set(ids))
+    }
+}

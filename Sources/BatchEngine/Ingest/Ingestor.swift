@@ -22,17 +22,14 @@ public struct Ingestor {
         case rejected(line: Int, customID: String?, LineRejection)
     }
 
-    /// Ingests the rest of `job`'s input, appending rejected lines to `errors`.
-    public func run(job: JobRecord, store: Store, errors: OutputFile) throws {
+    /// Ingests the rest of `job`'s input, appending rejected lines to `errors`. `afterChunk` runs
+    /// after each committed chunk (the runner renews its lease there).
+    public func run(
+        job: JobRecord, store: Store, errors: OutputFile, afterChunk: () throws -> Void = {}
+    ) throws {
         guard !job.ingest.done else { return }
         let path = job.inputPath
-        let current = try FileFingerprint.stat(path: path)
-        guard current.size == job.fingerprint.size,
-            current.mtimeNanoseconds == job.fingerprint.modificationNanoseconds
-        else {
-            throw BatchdError.inputModified(
-                path, detail: "size or modification time differ from when it was submitted")
-        }
+        try InputCheck.quickVerify(path: path, fingerprint: job.fingerprint)
         let reader: JSONLReader
         do {
             reader = try JSONLReader(
@@ -61,6 +58,7 @@ public struct Ingestor {
                 items, job: job.id, fileName: fileName, progress: progress, hash: hash, store: store,
                 errors: errors)
             items.removeAll(keepingCapacity: true)
+            try afterChunk()
             if done { return }
         }
     }

@@ -33,7 +33,8 @@ public final class OutputFile {
                 reason: "it has \(info.st_size) bytes but \(committedLength) were recorded as written;"
                     + " it was truncated or replaced after batchd wrote it")
         }
-        guard ftruncate(fd, off_t(committedLength)) == 0, lseek(fd, 0, SEEK_END) >= 0 else {
+        let cut = Int64(info.st_size) == committedLength || ftruncate(fd, off_t(committedLength)) == 0
+        guard cut, lseek(fd, 0, SEEK_END) >= 0 else {
             let reason = Self.errnoText()
             close(fd)
             throw BatchdError.outputUnwritable(path, reason: reason)

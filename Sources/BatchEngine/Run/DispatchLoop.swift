@@ -24,6 +24,8 @@ struct DispatchLoop {
     let jobID: Int64
     let endpointName: String
     let options: JobOptions
+    /// The input as submitted; checked again at every lease renewal.
+    let input: InputFingerprint
     let sender: RequestSender
     let recorder: OutcomeRecorder
     let environment: RunEnvironment
@@ -77,8 +79,13 @@ struct DispatchLoop {
                     continue
                 }
                 if now.milliseconds - lastRenewal.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3 {
-                    try renewLease(now: now)
+                    try env.renewLease(job: jobID, now: now)
                     lastRenewal = now
+                    do {
+                        try InputCheck.quickVerify(path: sender.input.path, fingerprint: input)
+                    } catch let error as BatchdError {
+                        state.stop(code: error.shortCode, message: error.message)
+                    }
                 }
                 if state.isFinished { break }
 
@@ -126,16 +133,6 @@ struct DispatchLoop {
             // Cancellation ends the event stream early: then, as after a drain, unrecorded requests
             // stay pending for the next run.
             return state.draining || !state.isFinished ? .drained : .finished
-        }
-    }
-
-    private func renewLease(now: Timestamp) throws {
-        let env = environment
-        let renewed = try env.store.write {
-            try $0.renewLease(job: jobID, token: env.identity.token, until: now.advanced(by: env.lease))
-        }
-        if !renewed {
-            throw BatchdError.database("job \(jobID) was taken over by another process; this run stops")
         }
     }
 }

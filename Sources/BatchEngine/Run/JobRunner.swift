@@ -87,7 +87,14 @@ public final class JobRunner: Sendable {
         let errors = try OutputFile(path: files.errors, committedLength: job.committedOutput.errorsBytes)
         if !job.ingest.done {
             progress.update { $0.phase = .ingesting }
-            try Ingestor().run(job: job, store: env.store, errors: errors)
+            var renewed = env.clock.now
+            try Ingestor().run(job: job, store: env.store, errors: errors) {
+                let now = env.clock.now
+                if now.milliseconds - renewed.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3 {
+                    try env.renewLease(job: self.jobID, now: now)
+                    renewed = now
+                }
+            }
         } else {
             try InputCheck.verify(job)
         }
@@ -107,7 +114,8 @@ public final class JobRunner: Sendable {
             timeout: env.settings.requestTimeout(job: job.options))
         let recorder = OutcomeRecorder(store: env.store, jobID: jobID, results: results, errors: errors)
         let loop = DispatchLoop(
-            jobID: jobID, endpointName: endpoint.name, options: job.options, sender: sender,
+            jobID: jobID, endpointName: endpoint.name, options: job.options, input: job.fingerprint,
+            sender: sender,
             recorder: recorder,
             environment: env, progress: progress, logger: logger)
         let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self)

@@ -38,6 +38,19 @@ public struct RunEnvironment: Sendable {
     }
 }
 
+extension RunEnvironment {
+    /// Extends this process's lease on `job`; throws when another process has taken the job over,
+    /// so the run stops before it could send a request twice.
+    func renewLease(job: Int64, now: Timestamp) throws {
+        let token = identity.token
+        let until = now.advanced(by: lease)
+        let renewed = try store.write { try $0.renewLease(job: job, token: token, until: until) }
+        if !renewed {
+            throw BatchdError.database("job \(job) was taken over by another process; this run stops")
+        }
+    }
+}
+
 /// Identifies this process as a job's owner: its pid, and a token unique to this run of it.
 public struct ProcessIdentity: Sendable, Equatable {
     public var pid: Int32

@@ -73,6 +73,9 @@ public final class JobQueueService: Service {
         if shuttingDown.withLock({ $0 }) { runner.drain() }
         do {
             _ = try await runner.run()
+        } catch let error as BatchdError where error.shortCode == "job_busy" {
+            // Another daemon claimed it between our look at the queue and our claim.
+            environment.logger.debug("job claimed elsewhere", metadata: ["job": "\(runner.jobID)"])
         } catch {
             environment.logger.error(
                 "job run failed", metadata: ["job": "\(runner.jobID)", "error": "\(error)"])

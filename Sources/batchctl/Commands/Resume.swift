@@ -1,0 +1,34 @@
+import ArgumentParser
+import BatchCore
+import BatchStore
+
+/// `batchctl resume JOB`: queues a paused job again once its cause is fixed.
+struct Resume: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Queue a paused job again (after fixing what paused it); batchd or `batchctl run` continues it.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The job id (see `batchctl list`).")
+    var job: Int64
+
+    func run() async throws {
+        try await reportingErrors {
+            let outcome = try global.openStore().write { try $0.resume(job: job, now: SystemClock().now) }
+            switch outcome {
+            case .resumed(let record):
+                print("job \(job) queued again: \(record.counts.pending) requests left")
+                return .success
+            case .alreadyRunnable(let state):
+                print("job \(job) is already \(state.rawValue)")
+                return .success
+            case .final(let state):
+                throw CLIError(
+                    code: .configuration, message: "job \(job) is \(state.rawValue) and cannot be resumed")
+            case .notFound:
+                throw CLIError(code: .configuration, message: BatchdError.jobNotFound(job).message)
+            }
+        }
+    }
+}
