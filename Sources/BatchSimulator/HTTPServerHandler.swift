@@ -93,7 +93,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard active else { return }
         let keepAlive = head.isKeepAlive
         var headers = response.headers
-        let buffer = context.channel.allocator.buffer(string: response.body)
+        let buffer = context.channel.allocator.buffer(bytes: response.body)
         headers.replaceOrAdd(name: "content-length", value: String(buffer.readableBytes))
         if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
         let responseHead = HTTPResponseHead(version: head.version, status: response.status, headers: headers)

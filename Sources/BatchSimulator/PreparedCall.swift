@@ -37,8 +37,10 @@ enum CallFactory {
         case .completions: try CompletionsCall(json)
         case .embeddings: try EmbeddingsCall(json)
         case .moderations: try ModerationsCall(json)
-        case .audioTranscriptions, .audioTranslations:
-            throw RequestError("Audio requests must be multipart/form-data.")
+        case .audioSpeech: try SpeechCall(json)
+        case .imagesGenerations: try ImagesCall(json)
+        case .audioTranscriptions, .audioTranslations, .imagesEdits:
+            throw RequestError("This operation takes multipart/form-data.")
         }
     }
 }

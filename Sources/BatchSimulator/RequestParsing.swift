@@ -21,6 +21,7 @@ enum RequestParsing {
             guard let model = deployment ?? form.first("model")?.text, !model.isEmpty else {
                 throw RequestError("'model' is required.")
             }
+            if route.operation == .imagesEdits { return (model, try ImagesCall(form: form)) }
             return (model, try AudioCall(form: form, translate: route.operation == .audioTranslations))
         }
 

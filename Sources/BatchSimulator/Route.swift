@@ -9,6 +9,9 @@ enum APIOperation: String, Sendable, CaseIterable {
     case moderations = "moderations"
     case audioTranscriptions = "audio/transcriptions"
     case audioTranslations = "audio/translations"
+    case audioSpeech = "audio/speech"
+    case imagesGenerations = "images/generations"
+    case imagesEdits = "images/edits"
 
     /// The Azure operation name used in Azure-style 429 messages.
     var azureOperationName: String {
@@ -20,11 +23,16 @@ enum APIOperation: String, Sendable, CaseIterable {
         case .moderations: "Moderations_Create"
         case .audioTranscriptions: "AudioTranscriptions_Create"
         case .audioTranslations: "AudioTranslations_Create"
+        case .audioSpeech: "AudioSpeech_Create"
+        case .imagesGenerations: "ImageGenerations_Create"
+        case .imagesEdits: "ImageEdits_Create"
         }
     }
 
     /// Whether the request body is `multipart/form-data` rather than JSON.
-    var isMultipart: Bool { self == .audioTranscriptions || self == .audioTranslations }
+    var isMultipart: Bool {
+        self == .audioTranscriptions || self == .audioTranslations || self == .imagesEdits
+    }
 }
 
 /// Which of the three URL forms a request used.

@@ -4,7 +4,7 @@ import NIOHTTP1
 struct SimResponse: Sendable {
     var status: HTTPResponseStatus
     var headers: HTTPHeaders
-    var body: String
+    var body: [UInt8]
 
     /// A response with `content-type: application/json` and the serialized `json` body.
     init(status: HTTPResponseStatus, json: JSONValue) {
@@ -13,9 +13,14 @@ struct SimResponse: Sendable {
 
     /// A response with the given content type and body text.
     init(status: HTTPResponseStatus, contentType: String, body: String) {
+        self.init(status: status, contentType: contentType, bytes: Array(body.utf8))
+    }
+
+    /// A response with the given content type and binary body.
+    init(status: HTTPResponseStatus, contentType: String, bytes: [UInt8]) {
         self.status = status
         self.headers = HTTPHeaders([("content-type", contentType)])
-        self.body = body
+        self.body = bytes
     }
 }
 

@@ -125,7 +125,7 @@ final class SimulatorCore: Sendable {
         case .hang: return .hang
         case .malformed:
             var response = call.render(context)
-            response.body = String(response.body.prefix(max(1, response.body.count / 2)))
+            response.body = Array(response.body.prefix(max(1, response.body.count / 2)))
             return .answer(response, delayed: true, malformed: true)
         case nil: break
         }

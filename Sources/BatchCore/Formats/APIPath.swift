@@ -10,11 +10,24 @@ public enum APIPath: String, Sendable, CaseIterable {
     case moderations
     case audioTranscriptions = "audio/transcriptions"
     case audioTranslations = "audio/translations"
+    case audioSpeech = "audio/speech"
+    case imagesGenerations = "images/generations"
+    case imagesEdits = "images/edits"
 
     /// The operations the Batch line parser accepts by default (JSON-bodied ones).
     public static let batchDefaults: Set<APIPath> = [
         .chatCompletions, .responses, .completions, .embeddings, .moderations,
     ]
+
+    /// Every operation batchd can send: the JSON ones plus those that upload a file
+    /// (``sendsFile``) or answer with bytes saved beside the input (speech, images).
+    public static let supported: Set<APIPath> = Set(allCases)
+
+    /// Whether the request is sent as `multipart/form-data` carrying the file named by `body.file`
+    /// (transcriptions, translations, image edits).
+    public var sendsFile: Bool {
+        self == .audioTranscriptions || self == .audioTranslations || self == .imagesEdits
+    }
 
     /// The canonical URL path, e.g. `/v1/chat/completions`.
     public var urlPath: String { "/v1/" + rawValue }

@@ -42,6 +42,9 @@ public struct LineRejection: Error, Sendable, Equatable, CustomStringConvertible
     public static let invalidBody = "invalid_body"
     /// `body.model` is absent, not a string, or empty.
     public static let missingModel = "missing_model"
+    /// A file the request uploads (`body.file`, `body.image`, …) is missing, unreadable, too
+    /// large, or outside the folders it may come from.
+    public static let invalidFile = "invalid_file"
     /// The `custom_id` was already used by an earlier line of the same file.
     public static let duplicateCustomID = "duplicate_custom_id"
 

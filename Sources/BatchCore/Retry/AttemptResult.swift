@@ -30,6 +30,8 @@ public struct TransportFailure: Error, Sendable, Equatable {
         case timeout
         case connection = "connection_error"
         case other = "transport_error"
+        /// A file the request uploads could not be sent (gone, changed or unreadable); final.
+        case fileUnavailable = "file_unavailable"
     }
 
     public var kind: Kind

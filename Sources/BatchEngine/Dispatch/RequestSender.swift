@@ -7,6 +7,12 @@ import BatchTransport
 
 /// Sends one request: reads its line back from the input by offset, checks it is still the line
 /// that was ingested, and sends its body to the endpoint.
+///
+/// File-carrying operations (``APIPath/sendsFile``) are sent as `multipart/form-data` whose files
+/// are checked again (``UploadForm``) and streamed from disk; a file that is gone or refused gives
+/// a final `file_unavailable` failure naming the line and the file. A 2xx answer is shaped by the
+/// request's ``ExpectedAnswer`` (text embedded as a string, binary answers saved to files) before
+/// it is returned, so files exist before the results line is recorded.
 public struct RequestSender: Sendable {
     /// What one send produced.
     public enum Result: Sendable {
@@ -22,16 +28,23 @@ public struct RequestSender: Sendable {
     public let input: InputFile
     public let timeout: Duration
     public let parser: BatchLineParser
+    /// Checks and encodes the files of file-carrying requests.
+    public let uploads: UploadForm
+    /// Turns 2xx answers into what the results line holds.
+    public let shaper: AnswerShaper
 
     public init(
         endpoint: Endpoint, transport: any HTTPTransport, input: InputFile, timeout: Duration,
-        parser: BatchLineParser = BatchLineParser()
+        parser: BatchLineParser = BatchLineParser(acceptedPaths: APIPath.supported),
+        uploadPolicy: UploadPolicy = UploadPolicy()
     ) {
         self.endpoint = endpoint
         self.transport = transport
         self.input = input
         self.timeout = timeout
         self.parser = parser
+        self.uploads = UploadForm(policy: uploadPolicy, inputPath: input.path)
+        self.shaper = AnswerShaper(writer: BinaryOutputWriter(inputPath: input.path))
     }
 
     public func send(_ item: DispatchItem) async -> Result {
@@ -51,13 +64,38 @@ public struct RequestSender: Sendable {
         } catch {
             return .inputModified("line \(request.line) cannot be read back: \(error)")
         }
+        let content: RequestBody
+        let contentType: String
+        let expected: ExpectedAnswer
+        if path.sendsFile {
+            do {
+                let (form, answer) = try uploads.build(body: body, path: path)
+                (content, contentType, expected) = (.multipart(form), form.contentType, answer)
+            } catch {
+                let file = input.path.split(separator: "/").last.map(String.init) ?? input.path
+                return .attempt(
+                    .failure(
+                        TransportFailure(
+                            kind: .fileUnavailable, message: "\(file) line \(request.line): \(error.reason)"))
+                )
+            }
+        } else {
+            (content, contentType) = (.bytes(body), "application/json")
+            expected = Self.expectedAnswer(path: path, body: body)
+        }
         do {
             var headers = try await endpoint.credential.authenticationHeaders()
-            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Content-Type", value: contentType)
             headers.add(name: "User-Agent", value: "batchd/0.1")
             let outbound = OutboundRequest(
-                url: endpoint.url(for: path, model: request.model), headers: headers, body: body)
-            return .attempt(.answer(try await transport.send(outbound, timeout: timeout)))
+                url: endpoint.url(for: path, model: request.model), headers: headers, content: content)
+            let answer = try await transport.send(outbound, timeout: timeout)
+            do {
+                return .attempt(
+                    .answer(try shaper.shape(answer, expected: expected, customID: request.customID)))
+            } catch {
+                return .attempt(.failure(TransportFailure(kind: .other, message: error.message)))
+            }
         } catch is CancellationError {
             return .cancelled
         } catch let failure as TransportFailure {
@@ -66,6 +104,22 @@ public struct RequestSender: Sendable {
             return Task.isCancelled
                 ? .cancelled : .attempt(.failure(TransportFailure(kind: .other, message: "\(error)")))
         }
+    }
+}
+
+extension RequestSender {
+    /// The expected answer of a JSON-bodied request: only speech and images look at the body.
+    static func expectedAnswer(path: APIPath, body: [UInt8]) -> ExpectedAnswer {
+        guard path == .audioSpeech || path == .imagesGenerations else { return .json }
+        let members = (try? JSONScanner.topLevelMembers(body)) ?? nil
+        func string(_ key: String) -> String? {
+            guard let member = members?.last(where: { $0.key == key && $0.kind == .string }) else {
+                return nil
+            }
+            return try? JSONScanner.decodeString(Array(body[member.range]))
+        }
+        return ExpectedAnswer(
+            path: path, responseFormat: string("response_format"), outputFormat: string("output_format"))
     }
 }
 

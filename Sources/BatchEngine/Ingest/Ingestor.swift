@@ -10,10 +10,17 @@ import BatchStore
 public struct Ingestor {
     public var parser: BatchLineParser
     public var chunkLines: Int
+    /// Files that file-carrying lines may upload; a line naming a refused file is rejected
+    /// (`invalid_file`).
+    public var uploadPolicy: UploadPolicy
 
-    public init(parser: BatchLineParser = BatchLineParser(), chunkLines: Int = 4096) {
+    public init(
+        parser: BatchLineParser = BatchLineParser(acceptedPaths: APIPath.supported), chunkLines: Int = 4096,
+        uploadPolicy: UploadPolicy = UploadPolicy()
+    ) {
         self.parser = parser
         self.chunkLines = max(1, chunkLines)
+        self.uploadPolicy = uploadPolicy
     }
 
     /// One line's verdict, kept until its chunk is committed.
@@ -42,9 +49,10 @@ public struct Ingestor {
         let resumed = job.ingest.offset > 0
         var items: [Item] = []
         items.reserveCapacity(chunkLines)
+        let uploads = UploadForm(policy: uploadPolicy, inputPath: path)
         while true {
             try reader.forEachLine { line in
-                items.append(classify(line))
+                items.append(classify(line, uploads: uploads))
                 return items.count < chunkLines
             }
             let done = reader.reachedEndOfFile
@@ -63,7 +71,7 @@ public struct Ingestor {
         }
     }
 
-    private func classify(_ line: JSONLLine) -> Item {
+    private func classify(_ line: JSONLLine, uploads: UploadForm) -> Item {
         guard let bytes = line.bytes else {
             return .rejected(
                 line: line.number, customID: nil,
@@ -71,6 +79,13 @@ public struct Ingestor {
         }
         switch parser.parse(bytes) {
         case .success(let parsed):
+            if parsed.path.sendsFile {
+                do {
+                    _ = try uploads.check(body: Array(bytes[parsed.bodyRange]), path: parsed.path)
+                } catch {
+                    return .rejected(line: line.number, customID: parsed.customID, error)
+                }
+            }
             return .request(
                 NewRequest(
                     line: line.number, offset: line.offset, length: line.length, customID: parsed.customID,

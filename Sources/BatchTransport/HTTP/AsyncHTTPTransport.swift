@@ -31,7 +31,13 @@ public final class AsyncHTTPTransport: HTTPTransport {
         for field in request.headers.fields {
             outbound.headers.add(name: field.name, value: field.value)
         }
-        outbound.body = .bytes(ByteBuffer(bytes: request.body))
+        switch request.content {
+        case .bytes(let bytes):
+            outbound.body = .bytes(ByteBuffer(bytes: bytes))
+        case .multipart(let form):
+            outbound.body = .stream(
+                form.chunks().map { ByteBuffer(bytes: $0) }, length: .known(form.contentLength))
+        }
         do {
             let response = try await client.execute(
                 outbound, timeout: .milliseconds(timeout.wholeMillisecondsRoundedUp))
@@ -64,6 +70,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
             default:
                 return TransportFailure(kind: .connection, message: "HTTP client error: \(error)")
             }
+        }
+        if let error = error as? MultipartFileError {
+            return TransportFailure(kind: .fileUnavailable, message: error.description)
         }
         if error is NIOTooManyBytesError {
             return TransportFailure(kind: .other, message: "the answer was larger than the limit")

@@ -14,12 +14,28 @@ public struct OutboundRequest: Sendable {
     public var method: String
     public var url: String
     public var headers: HTTPHeaderFields
-    public var body: [UInt8]
+    /// What is sent: bytes, or a multipart form streamed from disk.
+    public var content: RequestBody
 
-    public init(method: String = "POST", url: String, headers: HTTPHeaderFields, body: [UInt8]) {
+    /// A request whose body is `content`.
+    public init(method: String = "POST", url: String, headers: HTTPHeaderFields, content: RequestBody) {
         self.method = method
         self.url = url
         self.headers = headers
-        self.body = body
+        self.content = content
+    }
+
+    /// A request whose body is `body`, in memory.
+    public init(method: String = "POST", url: String, headers: HTTPHeaderFields, body: [UInt8]) {
+        self.init(method: method, url: url, headers: headers, content: .bytes(body))
+    }
+
+    /// The in-memory body bytes; empty for a multipart body (use ``content``).
+    public var body: [UInt8] {
+        get {
+            if case .bytes(let bytes) = content { return bytes }
+            return []
+        }
+        set { content = .bytes(newValue) }
     }
 }
