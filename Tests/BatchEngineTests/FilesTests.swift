@@ -145,3 +145,15 @@ struct FilesTests {
         #expect(leftovers.sorted() == ["img-0.png", "img-1.png"], "no temporary file is left")
     }
 }
+
+@Suite("Files: configuration")
+struct FilesConfigurationTests {
+    @Test("allowed_file_roots and max_upload_bytes come from the config file; defaults otherwise")
+    func uploadSettings() throws {
+        let json = #"{"endpoints": {}, "allowed_file_roots": ["/srv/audio"], "max_upload_bytes": 1000}"#
+        let file = try JSONDecoder().decode(ConfigFile.self, from: Data(json.utf8))
+        let policy = Settings(file: file, environment: [:]).uploadPolicy
+        #expect(policy == UploadPolicy(allowedRoots: ["/srv/audio"], maxBytes: 1000))
+        #expect(Settings(environment: [:]).uploadPolicy == UploadPolicy(allowedRoots: [], maxBytes: 25 << 20))
+    }
+}

@@ -26,6 +26,10 @@ public struct ConfigFile: Codable, Sendable, Equatable {
     public var endpoints: [String: EndpointEntry]
     public var maxAttempts: Int?
     public var requestTimeoutSeconds: Double?
+    /// Folders outside a job's own folder that its requests may upload files from (absolute paths).
+    public var allowedFileRoots: [String]? = nil
+    /// The largest file a request may upload, in bytes (default 25 MiB).
+    public var maxUploadBytes: Int64? = nil
 
     public init(
         defaultEndpoint: String? = nil, endpoints: [String: EndpointEntry] = [:], maxAttempts: Int? = nil,
@@ -42,6 +46,8 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         case endpoints
         case maxAttempts = "max_attempts"
         case requestTimeoutSeconds = "request_timeout_seconds"
+        case allowedFileRoots = "allowed_file_roots"
+        case maxUploadBytes = "max_upload_bytes"
     }
 
     /// One named endpoint.

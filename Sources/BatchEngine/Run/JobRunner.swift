@@ -88,7 +88,9 @@ public final class JobRunner: Sendable {
         if !job.ingest.done {
             progress.update { $0.phase = .ingesting }
             var renewed = env.clock.now
-            try Ingestor().run(job: job, store: env.store, errors: errors) {
+            try Ingestor(uploadPolicy: env.settings.uploadPolicy).run(
+                job: job, store: env.store, errors: errors
+            ) {
                 let now = env.clock.now
                 if now.milliseconds - renewed.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3 {
                     try env.renewLease(job: self.jobID, now: now)
@@ -111,7 +113,7 @@ public final class JobRunner: Sendable {
         }
         let sender = RequestSender(
             endpoint: endpoint, transport: env.transport, input: try InputFile(path: job.inputPath),
-            timeout: env.settings.requestTimeout(job: job.options))
+            timeout: env.settings.requestTimeout(job: job.options), uploadPolicy: env.settings.uploadPolicy)
         let recorder = OutcomeRecorder(store: env.store, jobID: jobID, results: results, errors: errors)
         let loop = DispatchLoop(
             jobID: jobID, endpointName: endpoint.name, options: job.options, input: job.fingerprint,
