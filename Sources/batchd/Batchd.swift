@@ -43,17 +43,29 @@ struct Batchd: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "Log format: text (journald-aware) or json (one object per line, for log shippers).")
+    var logFormat: LogFormat = .text
+
+    @Option(help: "A drop folder to watch: each *.jsonl put in it becomes a job (repeatable).")
+    var watch: [String] = []
+
+    @Option(help: "Seconds a file written in place must stay unchanged before it is taken (default 5).")
+    var quietPeriod: Double?
+
     func validate() throws {
         if pollInterval <= 0 { throw ValidationError("--poll-interval must be positive") }
         if maxJobs < 1 { throw ValidationError("--max-jobs must be at least 1") }
         if connections < 1 { throw ValidationError("--connections must be at least 1") }
         if drainTimeout < 0 { throw ValidationError("--drain-timeout must not be negative") }
+        if let quietPeriod, quietPeriod < 0 { throw ValidationError("--quiet-period must not be negative") }
     }
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let level = logLevel
-        var logger = Logger(label: "batchd") { StreamLogHandler.standardError(label: $0) }
+        let format = logFormat
+        let journald = environment["JOURNAL_STREAM"] != nil
+        var logger = Logger(label: "batchd") { LineLogHandler(label: $0, format: format, journald: journald) }
         logger.logLevel = level
         let settings: Settings
         let store: Store
@@ -70,9 +82,11 @@ struct Batchd: AsyncParsableCommand {
                 store: store, settings: settings, transport: transport, logger: logger,
                 drainTimeout: .milliseconds(Int64(drainTimeout * 1000))),
             pollInterval: .milliseconds(Int64(pollInterval * 1000)), maximumConcurrentJobs: maxJobs)
+        let services = daemonServices(
+            queue: service, settings: settings, store: store, logger: logger, environment: environment)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         logger.info("batchd started", metadata: ["database": "\(store.path)", "pid": "\(getpid())"])
         do {
@@ -86,3 +100,4 @@ struct Batchd: AsyncParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension LogFormat: ExpressibleByArgument {}

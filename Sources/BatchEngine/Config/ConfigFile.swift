@@ -30,20 +30,23 @@ public struct ConfigFile: Codable, Sendable, Equatable {
     public var allowedFileRoots: [String]? = nil
     /// The largest file a request may upload, in bytes (default 25 MiB).
     public var maxUploadBytes: Int64? = nil
+    /// Drop folders watched by the daemon (see ``WatchEntry``).
+    public var watch: WatchEntry?
 
     public init(
         defaultEndpoint: String? = nil, endpoints: [String: EndpointEntry] = [:], maxAttempts: Int? = nil,
-        requestTimeoutSeconds: Double? = nil
+        requestTimeoutSeconds: Double? = nil, watch: WatchEntry? = nil
     ) {
         self.defaultEndpoint = defaultEndpoint
         self.endpoints = endpoints
         self.maxAttempts = maxAttempts
         self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.watch = watch
     }
 
     enum CodingKeys: String, CodingKey {
         case defaultEndpoint = "default_endpoint"
-        case endpoints
+        case endpoints, watch
         case maxAttempts = "max_attempts"
         case requestTimeoutSeconds = "request_timeout_seconds"
         case allowedFileRoots = "allowed_file_roots"

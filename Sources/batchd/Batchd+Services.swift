@@ -1,0 +1,44 @@
+import BatchEngine
+import BatchStore
+import Logging
+import ServiceLifecycle
+
+extension Batchd {
+    /// The daemon's services in start order: the job queue, the drop-folder watcher (when folders
+    /// are configured) and the systemd notifier (when `NOTIFY_SOCKET` is set). Graceful shutdown
+    /// runs in reverse order: systemd hears STOPPING=1 first, the queue drains last.
+    func daemonServices(
+        queue: JobQueueService, settings: Settings, store: Store, logger: Logger,
+        environment: [String: String]
+    ) -> [any Service] {
+        var services: [any Service] = [queue]
+        let ready = ReadinessSignal()
+        let watch = WatchConfiguration(
+            file: settings.file, extraFolders: self.watch, quietSeconds: quietPeriod)
+        var watcher: DropFolderWatcher?
+        if watch.folders.isEmpty {
+            ready.signal()
+        } else {
+            let created = DropFolderWatcher(
+                configuration: watch, store: store, logger: logger, scanned: ready)
+            services.append(created)
+            watcher = created
+        }
+        let notifier = SystemdNotifier(environment: environment)
+        if notifier.isEnabled {
+            let statusInterval = Double(environment["BATCHD_STATUS_SECONDS"] ?? "") ?? 10
+            services.append(
+                SystemdNotifyService(
+                    notifier: notifier, ready: ready,
+                    statusInterval: .milliseconds(Int64(statusInterval * 1000))
+                ) { [watcher] in
+                    let running = queue.runningJobs.count
+                    let queued = (try? store.read { try $0.runnableJobs(limit: 10_000).count }) ?? 0
+                    let dropped = watcher?.queuedCount ?? 0
+                    return
+                        "\(running) jobs running, \(max(0, queued - running)) waiting, \(dropped) files taken from drop folders"
+                })
+        }
+        return services
+    }
+}

@@ -1,0 +1,159 @@
+import BatchCore
+import BatchStore
+import Foundation
+import Testing
+
+/// `batchd --watch`: files dropped into a folder become jobs with no CLI call.
+@Suite("drop folders", .serialized)
+struct DropFolderTests {
+    private func lines(_ name: String, count: Int) -> (text: String, ids: [String]) {
+        let ids = (0..<count).map { "\(name)-\($0)" }
+        return (ids.map { JobFiles.chat($0) + "\n" }.joined(), ids)
+    }
+
+    private func startDaemon(
+        _ folder: TestFolder, _ extra: [String], environment: [String: String]
+    ) throws -> ChildProcess {
+        try ChildProcess(
+            Binaries.batchd,
+            ["--database", folder.database, "--poll-interval", "0.1", "--quiet-period", "0.5"] + extra,
+            environment: environment, folder: folder.path)
+    }
+
+    private func jobs(_ folder: TestFolder) throws -> [JobRecord] {
+        guard FileManager.default.fileExists(atPath: folder.database) else { return [] }
+        return try Store(path: folder.database).read { try $0.jobs(limit: 100) }.sorted { $0.id < $1.id }
+    }
+
+    private func job(_ folder: TestFolder, input name: String) throws -> JobRecord? {
+        try jobs(folder).first { ($0.inputPath as NSString).lastPathComponent == name }
+    }
+
+    @Test("renamed-in and slowly written files each become one job; partial and output files never do")
+    func dropAndRestart() async throws {
+        let sim = try await SimulatorHarness.start()
+        defer { Task { try? await sim.shutdown() } }
+        let folder = try TestFolder()
+        let inbox = folder.path + "/inbox"
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        let daemon = try startDaemon(folder, ["--watch", inbox], environment: sim.openAIEnvironment())
+        try await waitUntil("the daemon to start") { daemon.stderr.contains("batchd started") }
+
+        // Written under a temporary name, renamed in when complete.
+        let renamed = lines("renamed", count: 30)
+        try renamed.text.write(toFile: inbox + "/.renamed.jsonl.tmp", atomically: false, encoding: .utf8)
+        try FileManager.default.moveItem(
+            atPath: inbox + "/.renamed.jsonl.tmp", toPath: inbox + "/renamed.jsonl")
+        // Written in place by a writer that pauses mid-file for three quiet periods, file open.
+        let slow = lines("slow", count: 20)
+        _ = FileManager.default.createFile(atPath: inbox + "/slow.jsonl", contents: nil)
+        let writer = try FileHandle(forWritingTo: URL(fileURLWithPath: inbox + "/slow.jsonl"))
+        let half = slow.text.utf8.count / 2 + 7  // in the middle of a line
+        try writer.write(contentsOf: Data(slow.text.utf8.prefix(half)))
+        // Never inputs: partial names and a dotfile.
+        for name in ["big.jsonl.part", "big.tmp", ".hidden.jsonl", "notes.txt"] {
+            try renamed.text.write(toFile: inbox + "/" + name, atomically: false, encoding: .utf8)
+        }
+
+        try await waitUntil("the renamed file's job to complete") {
+            try job(folder, input: "renamed.jsonl")?.state == .completed
+        }
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(try job(folder, input: "slow.jsonl") == nil, "a file open for writing is never taken")
+        try writer.write(contentsOf: Data(slow.text.utf8.dropFirst(half)))
+        try writer.close()
+        try await waitUntil("the slow file's job to complete") {
+            try job(folder, input: "slow.jsonl")?.state == .completed
+        }
+        try await Task.sleep(for: .milliseconds(1000))
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0, "\(daemon.stderr)")
+        #expect(!daemon.stderr.contains("stopped on an error"), "\(daemon.stderr)")
+
+        let taken = try jobs(folder).map { ($0.inputPath as NSString).lastPathComponent }
+        #expect(taken == ["renamed.jsonl", "slow.jsonl"], "outputs, partial files and dotfiles are not jobs")
+        for (name, ids) in [("renamed", renamed.ids), ("slow", slow.ids)] {
+            let outputs = try JobOutputs(input: inbox + "/\(name).jsonl")
+            #expect(Set(outputs.results.keys) == Set(ids), "\(name): every line, once")
+            #expect(outputs.duplicates.isEmpty && outputs.unparsable.isEmpty && outputs.errors.isEmpty)
+        }
+        #expect(try job(folder, input: "slow.jsonl")?.counts.requests == slow.ids.count)
+        #expect(sim.simulator.stats.received == renamed.ids.count + slow.ids.count)
+
+        // A restart rescans the folder and takes nothing twice; a file dropped while down is found.
+        let late = lines("late", count: 5)
+        try late.text.write(toFile: inbox + "/late.jsonl", atomically: true, encoding: .utf8)
+        let restarted = try startDaemon(folder, ["--watch", inbox], environment: sim.openAIEnvironment())
+        try await waitUntil("the file dropped while down to complete") {
+            try job(folder, input: "late.jsonl")?.state == .completed
+        }
+        try await Task.sleep(for: .milliseconds(1000))
+        restarted.signal(SIGTERM)
+        #expect(await restarted.wait() == 0)
+        #expect(try jobs(folder).count == 3, "each input taken exactly once, across restarts")
+        #expect(sim.simulator.stats.received == renamed.ids.count + slow.ids.count + late.ids.count)
+    }
+
+    @Test("folder settings from the config, sidecar overrides, and symlinks out of the folder refused")
+    func settingsAndSymlinks() async throws {
+        let sim = try await SimulatorHarness.start()
+        defer { Task { try? await sim.shutdown() } }
+        let folder = try TestFolder()
+        let inbox = folder.path + "/urgent"
+        let outside = folder.path + "/elsewhere"
+        for path in [inbox, outside] {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        let config = """
+            {"endpoints": {"sim": {"type": "openai", "url": "\(sim.baseURL)/v1"},
+                           "other": {"type": "openai", "url": "\(sim.baseURL)/v1"}},
+             "default_endpoint": "sim",
+             "watch": {"quiet_seconds": 0.3, "poll_seconds": 0.5,
+                       "folders": [{"path": "\(inbox)", "endpoint": "sim", "priority": 3, "concurrency": 2}]}}
+            """
+        try config.write(toFile: folder.path + "/config.json", atomically: true, encoding: .utf8)
+        // Present before the daemon starts: found by the scan at start.
+        try lines("plain", count: 3).text.write(
+            toFile: inbox + "/plain.jsonl", atomically: true, encoding: .utf8)
+        try #"{"endpoint": "other", "priority": 9}"#.write(
+            toFile: inbox + "/special.job.json", atomically: true, encoding: .utf8)
+        try lines("special", count: 3).text.write(
+            toFile: inbox + "/special.jsonl", atomically: true, encoding: .utf8)
+        try "priority = 1\nconcurrency = 5\n".write(
+            toFile: inbox + "/tomly.job.toml", atomically: true, encoding: .utf8)
+        try lines("tomly", count: 3).text.write(
+            toFile: inbox + "/tomly.jsonl", atomically: true, encoding: .utf8)
+        try lines("secret", count: 3).text.write(
+            toFile: outside + "/secret.jsonl", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(
+            atPath: inbox + "/link.jsonl", withDestinationPath: outside + "/secret.jsonl")
+
+        let daemon = try ChildProcess(
+            Binaries.batchd,
+            [
+                "--database", folder.database, "--config", folder.path + "/config.json", "--poll-interval",
+                "0.1",
+            ],
+            environment: [:], folder: folder.path)
+        try await waitUntil("three jobs to complete") {
+            let all = try jobs(folder)
+            return all.count >= 3 && all.allSatisfy { $0.state == .completed }
+        }
+        try await Task.sleep(for: .milliseconds(800))
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0, "\(daemon.stderr)")
+        #expect(!daemon.stderr.contains("stopped on an error"), "\(daemon.stderr)")
+
+        let plain = try #require(try job(folder, input: "plain.jsonl"))
+        #expect(plain.endpoint == "sim" && plain.priority == 3 && plain.options.concurrency == 2)
+        let special = try #require(try job(folder, input: "special.jsonl"))
+        #expect(special.endpoint == "other" && special.priority == 9 && special.options.concurrency == 2)
+        let tomly = try #require(try job(folder, input: "tomly.jsonl"))
+        #expect(tomly.endpoint == "sim" && tomly.priority == 1 && tomly.options.concurrency == 5)
+        #expect(try jobs(folder).count == 3, "the symlink to a file outside the folder is not a job")
+        #expect(!FileManager.default.fileExists(atPath: outside + "/secret.results.jsonl"))
+        let refusals =
+            daemon.stderr.components(separatedBy: "symlink target outside the drop folder").count - 1
+        #expect(refusals == 1, "refused with one clear log line: \(daemon.stderr)")
+    }
+}
