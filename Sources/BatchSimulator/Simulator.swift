@@ -6,7 +6,8 @@ import NIOPosix
 ///
 /// ## Routes
 /// `POST` `chat/completions`, `responses`, `completions`, `embeddings`, `moderations`,
-/// `audio/transcriptions`, `audio/translations` under `/v1/…` and `/openai/v1/…` (model from the
+/// `audio/transcriptions`, `audio/translations`, `audio/speech` (binary answer), `images/generations`,
+/// `images/edits` (multipart) under `/v1/…` and `/openai/v1/…` (model from the
 /// body) and `/openai/deployments/{deployment}/…?api-version=…` (model = deployment; `api-version`
 /// required). `GET /_sim/stats` returns ``SimulatorStats`` as JSON. Every API answer carries a unique
 /// `x-request-id` (and `apim-request-id` on Azure URLs). Answers are deterministic given the request,
@@ -23,7 +24,7 @@ import NIOPosix
 /// - tokens: rate `tpm / 60` per second, burst capacity `max(request cost, tpm / 60)`; a request costs
 ///   `prompt characters / 4 (at least 1) + (max_tokens | max_completion_tokens |
 ///   max_output_tokens, default 0) × (n | 1)`; embeddings and moderations cost their input estimate,
-///   audio costs 0.
+///   audio and images cost 0.
 ///
 /// Both buckets start full. A request is admitted only if both hold its cost (then both are charged);
 /// otherwise neither is charged and it gets a 429 with `retry-after-ms` (time until both would hold the
