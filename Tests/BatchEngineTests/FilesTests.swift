@@ -84,6 +84,9 @@ struct FilesTests {
             ExpectedAnswer(path: .imagesGenerations, responseFormat: nil, outputFormat: nil)
                 == .images(fileExtension: "png"))
         #expect(ExpectedAnswer(path: .chatCompletions, responseFormat: "text", outputFormat: nil) == .json)
+        #expect(APIPath.supported.filter { !$0.countsTokens }.count == 5, "audio and images use no tokens")
+        #expect(
+            APIPath.allCases.filter(\.sendsFile) == [.audioTranscriptions, .audioTranslations, .imagesEdits])
     }
 
     @Test("custom_id to file name: safe characters kept, others percent-encoded, long ids hashed")

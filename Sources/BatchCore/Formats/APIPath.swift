@@ -29,6 +29,15 @@ public enum APIPath: String, Sendable, CaseIterable {
         self == .audioTranscriptions || self == .audioTranslations || self == .imagesEdits
     }
 
+    /// Whether requests of this operation draw on a token budget (TPM). Audio and image
+    /// operations do not: only request budgets (RPM) apply to them.
+    public var countsTokens: Bool {
+        switch self {
+        case .audioTranscriptions, .audioTranslations, .audioSpeech, .imagesGenerations, .imagesEdits: false
+        default: true
+        }
+    }
+
     /// The canonical URL path, e.g. `/v1/chat/completions`.
     public var urlPath: String { "/v1/" + rawValue }
 }
