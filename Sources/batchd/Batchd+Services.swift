@@ -19,8 +19,10 @@ extension Batchd {
         if watch.folders.isEmpty {
             ready.signal()
         } else {
+            // BATCHD_WATCH_INOTIFY=0 watches by polling alone (as on a filesystem without events).
             let created = DropFolderWatcher(
-                configuration: watch, store: store, logger: logger, scanned: ready)
+                configuration: watch, store: store, logger: logger, scanned: ready,
+                useInotify: environment["BATCHD_WATCH_INOTIFY"] != "0")
             services.append(created)
             watcher = created
         }

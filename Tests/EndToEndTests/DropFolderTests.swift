@@ -94,6 +94,33 @@ struct DropFolderTests {
         #expect(sim.simulator.stats.received == renamed.ids.count + slow.ids.count + late.ids.count)
     }
 
+    @Test("without inotify events, polling alone finds dropped files, each taken once")
+    func pollingFallback() async throws {
+        let sim = try await SimulatorHarness.start()
+        defer { Task { try? await sim.shutdown() } }
+        let folder = try TestFolder()
+        let inbox = folder.path + "/mount"
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        var environment = sim.openAIEnvironment()
+        environment["BATCHD_WATCH_INOTIFY"] = "0"
+        let daemon = try startDaemon(folder, ["--watch", inbox], environment: environment)
+        try await waitUntil("the daemon to start") { daemon.stderr.contains("batchd started") }
+        let first = lines("first", count: 4)
+        try first.text.write(toFile: inbox + "/first.jsonl", atomically: true, encoding: .utf8)
+        let second = lines("second", count: 4)
+        try second.text.write(toFile: inbox + "/second.jsonl", atomically: false, encoding: .utf8)
+        try await waitUntil("both jobs to complete") {
+            let all = try jobs(folder)
+            return all.count == 2 && all.allSatisfy { $0.state == .completed }
+        }
+        try await Task.sleep(for: .milliseconds(1000))
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0, "\(daemon.stderr)")
+        #expect(!daemon.stderr.contains("watching drop folder"), "no inotify watch was set up")
+        #expect(try jobs(folder).count == 2)
+        #expect(sim.simulator.stats.received == first.ids.count + second.ids.count)
+    }
+
     @Test("folder settings from the config, sidecar overrides, and symlinks out of the folder refused")
     func settingsAndSymlinks() async throws {
         let sim = try await SimulatorHarness.start()
