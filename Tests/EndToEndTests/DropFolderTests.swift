@@ -37,6 +37,7 @@ struct DropFolderTests {
         let inbox = folder.path + "/inbox"
         try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
         let daemon = try startDaemon(folder, ["--watch", inbox], environment: sim.openAIEnvironment())
+        defer { stopIfRunning(daemon) }
         try await waitUntil("the daemon to start") { daemon.stderr.contains("batchd started") }
 
         // Written under a temporary name, renamed in when complete.
@@ -84,6 +85,7 @@ struct DropFolderTests {
         let late = lines("late", count: 5)
         try late.text.write(toFile: inbox + "/late.jsonl", atomically: true, encoding: .utf8)
         let restarted = try startDaemon(folder, ["--watch", inbox], environment: sim.openAIEnvironment())
+        defer { stopIfRunning(restarted) }
         try await waitUntil("the file dropped while down to complete") {
             try job(folder, input: "late.jsonl")?.state == .completed
         }
@@ -104,6 +106,7 @@ struct DropFolderTests {
         var environment = sim.openAIEnvironment()
         environment["BATCHD_WATCH_INOTIFY"] = "0"
         let daemon = try startDaemon(folder, ["--watch", inbox], environment: environment)
+        defer { stopIfRunning(daemon) }
         try await waitUntil("the daemon to start") { daemon.stderr.contains("batchd started") }
         let first = lines("first", count: 4)
         try first.text.write(toFile: inbox + "/first.jsonl", atomically: true, encoding: .utf8)
@@ -162,6 +165,7 @@ struct DropFolderTests {
                 "0.1",
             ],
             environment: [:], folder: folder.path)
+        defer { stopIfRunning(daemon) }
         try await waitUntil("three jobs to complete") {
             let all = try jobs(folder)
             return all.count >= 3 && all.allSatisfy { $0.state == .completed }
@@ -183,4 +187,9 @@ struct DropFolderTests {
             daemon.stderr.components(separatedBy: "symlink target outside the drop folder").count - 1
         #expect(refusals == 1, "refused with one clear log line: \(daemon.stderr)")
     }
+}
+
+/// Kills a daemon a failed test left running, so it does not outlive the test.
+func stopIfRunning(_ child: ChildProcess) {
+    if child.process.isRunning { child.signal(SIGKILL) }
 }

@@ -92,6 +92,7 @@ struct SystemdTests {
                 "--log-format", "json", "--log-level", "debug",
             ],
             environment: environment, folder: folder.path)
+        defer { stopIfRunning(daemon) }
 
         let ready = try #require(await socket.next(), "no message: \(daemon.stderr)")
         #expect(ready.hasPrefix("READY=1\nSTATUS="))
