@@ -30,7 +30,7 @@ public final class TemporaryDirectory: Sendable {
     @discardableResult
     public func write(_ name: String, bytes: [UInt8]) -> String {
         let path = path(name)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 

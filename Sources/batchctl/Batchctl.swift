@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// `batchctl`: submits and inspects batchd jobs, or runs them in the foreground.
-@main
 struct Batchctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batchctl",

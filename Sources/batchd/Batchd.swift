@@ -8,7 +8,6 @@ import Logging
 import ServiceLifecycle
 
 /// `batchd`: the daemon. Runs every job queued in the database until SIGTERM.
-@main
 struct Batchd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batchd",

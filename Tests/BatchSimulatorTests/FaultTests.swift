@@ -89,7 +89,7 @@ struct FaultTests {
 
     @Test("stats counters add up and /_sim/stats serves the same numbers")
     func statsMatch() async throws {
-        try await Harness.run({ $0.rpm = 60 }) { h in
+        try await Harness.run({ $0.rpm = 1 }) { h in
             _ = try await h.post(path, chatBody())  // 200
             _ = try await h.post(path, chatBody())  // 429
             _ = try await h.post(path, chatBody(model: "other"), headers: [("x-sim-fault", "500")])

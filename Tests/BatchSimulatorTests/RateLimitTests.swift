@@ -5,9 +5,10 @@ import Testing
 
 @Suite("Rate limits")
 struct RateLimitTests {
-    @Test("rpm=60: the second back-to-back request is a 429 with retry hints, Azure flavour")
+    @Test("rpm=1: the second back-to-back request is a 429 with retry hints, Azure flavour")
     func requestsPerMinute() async throws {
-        try await Harness.run({ $0.rpm = 60 }) { h in
+        // One request a minute: the second one is limited however slowly a loaded machine runs.
+        try await Harness.run({ $0.rpm = 1 }) { h in
             let path = "/openai/deployments/d1/chat/completions?api-version=2024-10-21"
             let first = try await h.post(path, chatBody())
             #expect(first.status == 200)
@@ -15,8 +16,8 @@ struct RateLimitTests {
             let second = try await h.post(path, chatBody())
             #expect(second.status == 429)
             let retryMs = try #require(second.header("retry-after-ms").flatMap(Int.init))
-            #expect(retryMs > 0 && retryMs <= 1000)
-            #expect(second.header("retry-after") == "1")
+            #expect(retryMs > 30_000 && retryMs <= 60_000)
+            #expect(second.header("retry-after").flatMap(Int.init) == (retryMs + 999) / 1000)
             #expect(second.header("x-ratelimit-remaining-requests") == "0")
             let error = try #require(second.json?.object("error"))
             #expect(error["code"] as? String == "429")
@@ -76,13 +77,13 @@ struct RateLimitTests {
     func immediate429() async throws {
         try await Harness.run({
             $0.rpm = 1
-            $0.latency = .milliseconds(1500)
+            $0.latency = .seconds(8)
         }) { h in
             _ = try await h.post("/v1/embeddings", ["model": "e", "input": "x"])
             let start = ContinuousClock.now
             let limited = try await h.post("/v1/embeddings", ["model": "e", "input": "x"])
             #expect(limited.status == 429)
-            #expect(ContinuousClock.now - start < .milliseconds(1000))
+            #expect(ContinuousClock.now - start < .seconds(6), "well below the 8 s latency")
             #expect(limited.header("retry-after-ms").flatMap(Int.init) ?? 0 > 50_000)
         }
     }

@@ -39,10 +39,10 @@ struct TranscriptionTests {
             atPath: folder.path + "/calls", withIntermediateDirectories: true)
         let audio = (1...3).map { Self.wav(frequency: 300 + 100 * Double($0), seconds: Double($0) / 2) }
         for (index, bytes) in audio.enumerated() {
-            FileManager.default.createFile(
+            _ = FileManager.default.createFile(
                 atPath: folder.path + "/calls/\(index + 1).wav", contents: Data(bytes))
         }
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: folder.path + "/photo.png", contents: Data([0x89, 0x50, 0x4E, 0x47]))
         let prefix = form == .azure ? "/" : "/v1/"
         let whisper: [String: Any] = ["model": "whisper-1", "file": "calls/1.wav"]

@@ -1,0 +1,5 @@
+import ArgumentParser
+import BatchEngine
+
+TerminationSignals.unblock()
+await Batchctl.parseAndRun()
