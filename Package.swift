@@ -95,7 +95,6 @@ let package = Package(
             name: "batchctl",
             dependencies: [
                 "BatchEngine",
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

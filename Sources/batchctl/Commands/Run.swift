@@ -3,7 +3,7 @@ import BatchCore
 import BatchEngine
 import BatchTransport
 import Foundation
-import UnixSignals
+import Synchronization
 
 /// `batchctl run FILE…`: submits and processes files in the foreground, without a daemon.
 struct Run: AsyncParsableCommand {
@@ -90,33 +90,46 @@ extension ExitStatus: Comparable {
     static func < (lhs: ExitStatus, rhs: ExitStatus) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
+/// Signals received since `Interrupts.install()`; written by the signal handler.
+private let receivedSignals = Atomic<Int>(0)
+
 /// Ctrl-C handling for `run`: the first SIGINT or SIGTERM drains the current job, a second exits.
+///
+/// The handler is installed synchronously, before any request starts, so an early Ctrl-C is never
+/// lost; it only counts (which is async-signal-safe), and `watch()` acts on the count.
 final class Interrupts: @unchecked Sendable {
     private let lock = NSLock()
-    private var _count = 0
+    private var handled = 0
     private var _current: JobRunner?
 
-    var count: Int { lock.withLock { _count } }
+    init() {
+        let handler: @convention(c) (Int32) -> Void = { _ in receivedSignals.add(1, ordering: .relaxed) }
+        signal(SIGINT, handler)
+        signal(SIGTERM, handler)
+    }
+
+    var count: Int { receivedSignals.load(ordering: .relaxed) }
     var current: JobRunner? {
         get { lock.withLock { _current } }
         set { lock.withLock { _current = newValue } }
     }
 
+    /// Acts on signals as they are counted, checking every 50 ms.
     func watch() async {
-        for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
-            let (count, runner) = lock.withLock { () -> (Int, JobRunner?) in
-                _count += 1
-                return (_count, _current)
-            }
+        while !Task.isCancelled {
+            let count = self.count
+            if count >= 2 { exit(ExitStatus.interrupted.rawValue) }
             if count == 1 {
-                FileHandle.standardError.write(
-                    Data(
-                        "\nbatchctl: stopping: waiting for requests in flight (Ctrl-C again to quit now)\n"
-                            .utf8))
-                runner?.drain()
-            } else {
-                exit(ExitStatus.interrupted.rawValue)
+                if handled == 0 {
+                    handled = 1
+                    FileHandle.standardError.write(
+                        Data(
+                            "\nbatchctl: stopping: waiting for requests in flight (Ctrl-C again to quit now)\n"
+                                .utf8))
+                }
+                current?.drain()  // idempotent; also reaches a job started just before the signal
             }
+            try? await Task.sleep(for: .milliseconds(50))
         }
     }
 }
