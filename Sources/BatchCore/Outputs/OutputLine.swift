@@ -20,7 +20,8 @@ public enum OutputLine {
         id: String,
         customID: String,
         answer: HTTPAnswer,
-        error: (code: String, message: String)? = nil
+        error: (code: String, message: String)? = nil,
+        bodyIsJSON: Bool? = nil
     ) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(answer.body.count + customID.utf8.count + 160)
@@ -33,7 +34,7 @@ public enum OutputLine {
         out.append(contentsOf: #","request_id":"#.utf8)
         appendOptionalString(answer.requestID, to: &out)
         out.append(contentsOf: #","body":"#.utf8)
-        appendBody(answer.body, to: &out)
+        appendBody(answer.body, isJSON: bodyIsJSON ?? ResponseBody.isJSONValue(answer.body), to: &out)
         out.append(contentsOf: #"},"error":"#.utf8)
         appendError(error, to: &out)
         out.append(contentsOf: "}\n".utf8)
@@ -73,8 +74,8 @@ public enum OutputLine {
         out.append(UInt8(ascii: "}"))
     }
 
-    private static func appendBody(_ body: [UInt8], to out: inout [UInt8]) {
-        if ResponseBody.isJSONValue(body) {
+    private static func appendBody(_ body: [UInt8], isJSON: Bool, to out: inout [UInt8]) {
+        if isJSON {
             // In valid JSON a CR or LF byte can only be insignificant white space.
             for byte in body {
                 out.append(byte == 0x0A || byte == 0x0D ? 0x20 : byte)

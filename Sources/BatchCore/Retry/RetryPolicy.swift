@@ -95,7 +95,7 @@ public struct RetryPolicy: Sendable, Equatable {
 
 /// What to do after an attempt.
 public enum RetryDecision: Sendable, Equatable {
-    /// Record the answer in the results file.
+    /// Record the answer in the results file. Its body is valid JSON.
     case succeed
     /// Send again later: after `wait` if the server asked for one, else after the policy's backoff.
     /// `throttled` marks a 429: the request's whole lane pauses, not only this request.

@@ -33,7 +33,9 @@ extension DispatchLoop {
                     line: request.line, succeeded: true, attempts: item.attempts, lastError: nil,
                     model: request.model,
                     usage: TokenUsage.read(fromBody: answer.body),
-                    output: OutputLine.answer(id: lineID(item), customID: request.customID, answer: answer),
+                    output: OutputLine.answer(
+                        id: lineID(item), customID: request.customID, answer: answer,
+                        bodyIsJSON: true),  // `.succeed` means the policy found the body valid JSON
                     now: now)
                 awaiting.append(item, succeeded: true)
                 record(succeeded: true)
