@@ -12,6 +12,12 @@ struct JobOptionsGroup: ParsableArguments {
     @Option(help: "Requests in flight at once per (endpoint, model) lane (default 16, or the config's).")
     var concurrency: Int?
 
+    @Option(help: "Requests per minute per lane (default: the config's, else learned from the server).")
+    var rpm: Int?
+
+    @Option(help: "Tokens per minute per lane, charged as the prompt estimate plus max tokens.")
+    var tpm: Int?
+
     @Option(help: "Attempts per request before its last failure is final (default 8).")
     var maxAttempts: Int?
 
@@ -27,6 +33,8 @@ struct JobOptionsGroup: ParsableArguments {
     }
 
     var jobOptions: JobOptions {
-        JobOptions(concurrency: concurrency, maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout)
+        JobOptions(
+            concurrency: concurrency, maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout, rpm: rpm,
+            tpm: tpm)
     }
 }

@@ -50,7 +50,7 @@ struct DispatchStateTests {
         let first = Self.drainReady(&state)
         #expect(first.map(\.request.line) == Array(1...cap))
         #expect(state.lanes[Self.laneA]?.inFlight == cap)
-        state.finished(first[0])
+        state.finished(first[0], now: Self.now)
         #expect(Self.drainReady(&state).map(\.request.line) == [cap + 1])
     }
 
@@ -66,11 +66,11 @@ struct DispatchStateTests {
         #expect(sent.map(\.request.line) == [1, 3])
         var retried = sent[0]
         retried.due = Self.now.advanced(by: .seconds(2))
-        state.retry(retried, pauseLane: true)
+        state.retry(retried, pauseLane: true, now: Self.now)
         #expect(state.lanes[Self.laneA]?.pausedUntil == retried.due)
         #expect(state.lanes[Self.laneA]?.canSend(now: Self.now) == false)
         #expect(state.next(now: Self.now) == nil)
-        state.finished(sent[1])
+        state.finished(sent[1], now: Self.now)
         #expect(Self.drainReady(&state).map(\.request.line) == [4])
         #expect(state.nextWakeup(now: Self.now) == retried.due)
         let almost = Timestamp(milliseconds: retried.due.milliseconds - 1)
@@ -86,7 +86,7 @@ struct DispatchStateTests {
         state.load([Self.item(1), Self.item(2)], now: Self.now)
         var first = state.next(now: Self.now)!
         first.due = Self.now.advanced(by: .milliseconds(300))
-        state.retry(first, pauseLane: false)
+        state.retry(first, pauseLane: false, now: Self.now)
         #expect(state.lanes[Self.laneA]?.pausedUntil == nil)
         #expect(Self.drainReady(&state).map(\.request.line) == [2])
         #expect(state.nextWakeup(now: Self.now) == first.due)
@@ -116,12 +116,12 @@ struct DispatchStateTests {
         #expect(state.next(now: Self.now) == nil)
         #expect(!state.wantsMoreInput)
         #expect(!state.isFinished)
-        state.finished(sent[0])
+        state.finished(sent[0], now: Self.now)
         #expect(state.next(now: Self.now) == nil)
         #expect(!state.isFinished)
         var retried = sent[1]
         retried.due = Self.now
-        state.retry(retried, pauseLane: false)
+        state.retry(retried, pauseLane: false, now: Self.now)
         #expect(state.isFinished)
         #expect(state.next(now: Self.now) == nil)
         #expect(state.nextWakeup(now: Self.now) == nil)
@@ -139,7 +139,7 @@ struct DispatchStateTests {
         #expect(state.next(now: Self.now) == nil)
         #expect(!state.wantsMoreInput)
         #expect(!state.isFinished)
-        state.finished(first)
+        state.finished(first, now: Self.now)
         #expect(state.isFinished)
     }
 
@@ -167,9 +167,9 @@ struct DispatchStateTests {
         state.load([], now: Self.now)
         let sent = Self.drainReady(&state)
         #expect(!state.isFinished)
-        state.finished(sent[0])
+        state.finished(sent[0], now: Self.now)
         #expect(!state.isFinished)
-        state.finished(sent[1])
+        state.finished(sent[1], now: Self.now)
         #expect(state.isFinished)
         #expect(state.inFlight == 0)
     }

@@ -8,16 +8,26 @@ public struct JobOptions: Codable, Sendable, Equatable {
     public var maxAttempts: Int?
     /// How long one attempt may take, in seconds.
     public var requestTimeoutSeconds: Double?
+    /// Requests per minute each lane of the job may send.
+    public var rpm: Int?
+    /// Tokens per minute each lane of the job may use.
+    public var tpm: Int?
 
-    public init(concurrency: Int? = nil, maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil) {
+    public init(
+        concurrency: Int? = nil, maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil, rpm: Int? = nil,
+        tpm: Int? = nil
+    ) {
         self.concurrency = concurrency
         self.maxAttempts = maxAttempts
         self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.rpm = rpm
+        self.tpm = tpm
     }
 
     enum CodingKeys: String, CodingKey {
         case concurrency
         case maxAttempts = "max_attempts"
         case requestTimeoutSeconds = "request_timeout_seconds"
+        case rpm, tpm
     }
 }

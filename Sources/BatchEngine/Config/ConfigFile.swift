@@ -13,7 +13,7 @@ import Foundation
 ///     "azure-east": {
 ///       "type": "azure", "url": "https://myres.openai.azure.com", "api_version": "2024-10-21",
 ///       "api_key_env": "AZURE_EAST_KEY", "concurrency": 16,
-///       "deployments": { "gpt-4o-mini": { "concurrency": 32 } }
+///       "deployments": { "gpt-4o-mini": { "concurrency": 32, "rpm": 6000, "tpm": 1000000 } }
 ///     },
 ///     "local": { "type": "openai", "url": "http://127.0.0.1:8080/v1" }
 ///   },
@@ -89,9 +89,15 @@ public struct ConfigFile: Codable, Sendable, Equatable {
     /// Limits for one deployment (Azure) or model (OpenAI).
     public struct DeploymentEntry: Codable, Sendable, Equatable {
         public var concurrency: Int?
+        /// Requests per minute the deployment allows.
+        public var rpm: Int?
+        /// Tokens per minute the deployment allows (charged on arrival: prompt estimate + max tokens).
+        public var tpm: Int?
 
-        public init(concurrency: Int? = nil) {
+        public init(concurrency: Int? = nil, rpm: Int? = nil, tpm: Int? = nil) {
             self.concurrency = concurrency
+            self.rpm = rpm
+            self.tpm = tpm
         }
     }
 

@@ -60,6 +60,17 @@ public struct Settings: Sendable {
         return max(1, value ?? Self.defaultConcurrency)
     }
 
+    /// The limits of one lane: concurrency as above; requests and tokens per minute from the job's
+    /// options, else the deployment's configuration, else unknown (learned from the server).
+    public func laneSettings(endpoint: String, model: String, job: JobOptions) -> LaneSettings {
+        let entry = file.endpoints[
+            endpoint == Self.defaultEndpointName ? (file.defaultEndpoint ?? endpoint) : endpoint]
+        let deployment = entry?.deployments?[model]
+        return LaneSettings(
+            concurrency: concurrency(endpoint: endpoint, model: model, job: job),
+            rpm: job.rpm ?? deployment?.rpm, tpm: job.tpm ?? deployment?.tpm)
+    }
+
     /// The retry policy for a job.
     public func retryPolicy(job: JobOptions) -> RetryPolicy {
         RetryPolicy(maxAttempts: job.maxAttempts ?? file.maxAttempts ?? Self.defaultMaxAttempts)

@@ -24,11 +24,16 @@ public struct DispatchState: Sendable {
     public private(set) var inputExhausted = false
     public private(set) var draining = false
     public private(set) var stopReason: (code: String, message: String)?
-    private let laneConcurrency: @Sendable (LaneKey) -> Int
+    private let laneSettings: @Sendable (LaneKey) -> LaneSettings
 
-    public init(lowWatermark: Int = 1024, laneConcurrency: @escaping @Sendable (LaneKey) -> Int) {
+    public init(lowWatermark: Int = 1024, laneSettings: @escaping @Sendable (LaneKey) -> LaneSettings) {
         self.lowWatermark = lowWatermark
-        self.laneConcurrency = laneConcurrency
+        self.laneSettings = laneSettings
+    }
+
+    /// A state whose lanes have only a concurrency cap.
+    public init(lowWatermark: Int = 1024, laneConcurrency: @escaping @Sendable (LaneKey) -> Int) {
+        self.init(lowWatermark: lowWatermark) { LaneSettings(concurrency: laneConcurrency($0)) }
     }
 
     /// Whether the runner should load another page of pending requests.
@@ -44,7 +49,7 @@ public struct DispatchState: Sendable {
             if item.due > now {
                 schedule(item)
             } else {
-                enqueue(item)
+                enqueue(item, now: now)
             }
         }
     }
@@ -53,7 +58,7 @@ public struct DispatchState: Sendable {
     public mutating func next(now: Timestamp) -> DispatchItem? {
         guard !draining, stopReason == nil else { return nil }
         while let first = delayed.min, first.item.due <= now {
-            enqueue(delayed.removeMin().item)
+            enqueue(delayed.removeMin().item, now: now)
         }
         guard readyCount > 0, !laneOrder.isEmpty else { return nil }
         for offset in 0..<laneOrder.count {
@@ -71,17 +76,17 @@ public struct DispatchState: Sendable {
 
     /// A request came back and was recorded (or left pending because the run is stopping).
     /// `succeeded` widens its lane's window again after a 429 narrowed it.
-    public mutating func finished(_ item: DispatchItem, succeeded: Bool = false) {
-        lanes[item.lane]?.completed(succeeded: succeeded)
+    public mutating func finished(_ item: DispatchItem, succeeded: Bool = false, now: Timestamp) {
+        lanes[item.lane]?.completed(succeeded: succeeded, now: now)
         inFlight -= 1
     }
 
     /// A request came back and will be retried at `item.due`. `pauseLane` pauses its whole lane
     /// until then too (a 429).
-    public mutating func retry(_ item: DispatchItem, pauseLane: Bool) {
-        lanes[item.lane]?.completed(succeeded: false)
+    public mutating func retry(_ item: DispatchItem, pauseLane: Bool, now: Timestamp) {
+        lanes[item.lane]?.completed(succeeded: false, now: now)
         inFlight -= 1
-        if pauseLane { lanes[item.lane]?.throttled(until: item.due) }
+        if pauseLane { lanes[item.lane]?.throttled(until: item.due, now: now) }
         if !draining && stopReason == nil { schedule(item) }
     }
 
@@ -112,9 +117,14 @@ public struct DispatchState: Sendable {
         return inputExhausted && readyCount == 0 && delayed.isEmpty
     }
 
-    private mutating func enqueue(_ item: DispatchItem) {
+    /// Learns from the rate-limit headers of an answer to a request of `lane`.
+    public mutating func observe(lane: LaneKey, headers: RateLimitHeaders, success: Bool, now: Timestamp) {
+        lanes[lane]?.observe(headers, success: success, now: now)
+    }
+
+    private mutating func enqueue(_ item: DispatchItem, now: Timestamp) {
         if lanes[item.lane] == nil {
-            lanes[item.lane] = Lane(key: item.lane, concurrency: laneConcurrency(item.lane))
+            lanes[item.lane] = Lane(key: item.lane, settings: laneSettings(item.lane), now: now)
             laneOrder.append(item.lane)
         }
         lanes[item.lane]!.ready.append(item)

@@ -89,7 +89,9 @@ public struct Ingestor {
             return .request(
                 NewRequest(
                     line: line.number, offset: line.offset, length: line.length, customID: parsed.customID,
-                    path: parsed.path.rawValue, model: parsed.model))
+                    path: parsed.path.rawValue, model: parsed.model,
+                    cost: TokenCost.estimate(
+                        body: UnsafeRawBufferPointer(rebasing: bytes[parsed.bodyRange]), path: parsed.path)))
         case .failure(let rejection):
             return .rejected(line: line.number, customID: Self.bestEffortCustomID(bytes), rejection)
         }

@@ -1,3 +1,5 @@
+import BatchCore
+
 /// Requests whose output line is written but not committed yet.
 ///
 /// They keep their lane slot until the commit, so that at any instant at most `concurrency`
@@ -14,8 +16,8 @@ struct AwaitingCommit {
     }
 
     /// Releases every slot after a commit.
-    mutating func release(into state: inout DispatchState) {
-        for entry in items { state.finished(entry.item, succeeded: entry.succeeded) }
+    mutating func release(into state: inout DispatchState, now: Timestamp) {
+        for entry in items { state.finished(entry.item, succeeded: entry.succeeded, now: now) }
         items.removeAll(keepingCapacity: true)
     }
 }

@@ -11,9 +11,9 @@ extension DispatchLoop {
         let request = item.request
         switch result {
         case .cancelled:
-            state.finished(item)
+            state.finished(item, now: now)
         case .inputModified(let detail):
-            state.finished(item)
+            state.finished(item, now: now)
             state.stop(
                 code: "input_modified",
                 message: BatchdError.inputModified(sender.input.path, detail: detail).message)
@@ -21,9 +21,13 @@ extension DispatchLoop {
             var item = item
             item.attempts += 1
             let throttledBefore = item.throttled
-            if case .answer(let answer) = attempt, answer.status == 429 {
-                recorder.noteThrottled(now: now)
-                item.throttled += 1
+            if case .answer(let answer) = attempt {
+                state.observe(
+                    lane: item.lane, headers: RateLimitHeaders(answer.headers), success: answer.isSuccess, now: now)
+                if answer.status == 429 {
+                    recorder.noteThrottled(now: now)
+                    item.throttled += 1
+                }
             }
             switch policy.decide(attempt, attempt: item.attempts, throttledBefore: throttledBefore, now: now)
             {
@@ -44,7 +48,7 @@ extension DispatchLoop {
                     line: request.line, succeeded: false, attempts: item.attempts, lastError: code,
                     model: request.model, usage: nil, output: failureLine(item, attempt, code: code), now: now
                 )
-                state.finished(item)
+                state.finished(item, now: now)
                 record(succeeded: false)
                 logger.debug(
                     "request failed", metadata: ["custom_id": "\(request.customID)", "code": "\(code)"])
@@ -56,7 +60,7 @@ extension DispatchLoop {
                 recorder.retry(
                     line: request.line, attempts: item.attempts, nextAttemptAt: item.due, code: code, now: now
                 )
-                state.retry(item, pauseLane: throttled)
+                state.retry(item, pauseLane: throttled, now: now)
                 logger.debug(
                     "request will be retried",
                     metadata: [
@@ -66,7 +70,7 @@ extension DispatchLoop {
             case .stopJob(let code, let message):
                 recorder.retry(
                     line: request.line, attempts: item.attempts, nextAttemptAt: now, code: code, now: now)
-                state.finished(item)
+                state.finished(item, now: now)
                 state.stop(code: code, message: message)
             }
         }

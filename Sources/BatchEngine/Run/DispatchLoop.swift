@@ -42,7 +42,7 @@ struct DispatchLoop {
         let options = options
         let sender = sender
         var state = DispatchState(lowWatermark: pageSize) { lane in
-            settings.concurrency(endpoint: lane.endpoint, model: lane.model, job: options)
+            settings.laneSettings(endpoint: lane.endpoint, model: lane.model, job: options)
         }
         var lastRenewal = env.clock.now
         var timer: (deadline: Timestamp, task: Task<Void, Never>)?
@@ -75,7 +75,7 @@ struct DispatchLoop {
                 let flushDue = recorder.flushDeadline.map { $0 <= now } ?? false
                 if flushDue || (awaiting.count > 0 && awaiting.count == state.inFlight) {
                     try recorder.flush()
-                    awaiting.release(into: &state)
+                    awaiting.release(into: &state, now: env.clock.now)
                     continue
                 }
                 if now.milliseconds - lastRenewal.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3 {
@@ -128,7 +128,7 @@ struct DispatchLoop {
                 }
             }
             try recorder.flush()
-            awaiting.release(into: &state)
+            awaiting.release(into: &state, now: env.clock.now)
             if let reason = state.stopReason { return .stopped(code: reason.code, message: reason.message) }
             // Cancellation ends the event stream early: then, as after a drain, unrecorded requests
             // stay pending for the next run.

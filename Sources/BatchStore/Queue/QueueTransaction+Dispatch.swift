@@ -10,10 +10,12 @@ public struct PendingRequest: Sendable, Equatable {
     public var model: String
     public var attempts: Int
     public var nextAttemptAt: Timestamp
+    /// The estimated token cost.
+    public var cost: Int
 
     public init(
         line: Int, offset: Int64, length: Int, customID: String, path: String, model: String, attempts: Int,
-        nextAttemptAt: Timestamp
+        nextAttemptAt: Timestamp, cost: Int = 0
     ) {
         self.line = line
         self.offset = offset
@@ -23,6 +25,7 @@ public struct PendingRequest: Sendable, Equatable {
         self.model = model
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt
+        self.cost = cost
     }
 }
 
@@ -44,7 +47,7 @@ extension QueueTransaction {
     public func pendingRequests(job: Int64, afterLine: Int, limit: Int) throws -> [PendingRequest] {
         let statement = try connection.statement(
             """
-            SELECT line, offset, length, custom_id, url, model, attempts, next_attempt_at FROM requests
+            SELECT line, offset, length, custom_id, url, model, attempts, next_attempt_at, cost FROM requests
             WHERE job_id = ? AND state = 0 AND line > ? ORDER BY line LIMIT ?
             """)
         try statement.bind(job, afterLine, limit)
@@ -55,7 +58,8 @@ extension QueueTransaction {
                 PendingRequest(
                     line: statement.int(0), offset: statement.int64(1), length: statement.int(2),
                     customID: statement.string(3), path: statement.string(4), model: statement.string(5),
-                    attempts: statement.int(6), nextAttemptAt: Timestamp(milliseconds: statement.int64(7))))
+                    attempts: statement.int(6), nextAttemptAt: Timestamp(milliseconds: statement.int64(7)),
+                    cost: statement.int(8)))
         }
         return requests
     }

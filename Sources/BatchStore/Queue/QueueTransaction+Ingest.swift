@@ -8,14 +8,19 @@ public struct NewRequest: Sendable, Equatable {
     public var customID: String
     public var path: String
     public var model: String
+    /// The estimated token cost (see `TokenCost`).
+    public var cost: Int
 
-    public init(line: Int, offset: Int64, length: Int, customID: String, path: String, model: String) {
+    public init(
+        line: Int, offset: Int64, length: Int, customID: String, path: String, model: String, cost: Int = 0
+    ) {
         self.line = line
         self.offset = offset
         self.length = length
         self.customID = customID
         self.path = path
         self.model = model
+        self.cost = cost
     }
 }
 
@@ -25,11 +30,12 @@ extension QueueTransaction {
     public func insertRequest(job: Int64, _ request: NewRequest) throws -> Bool {
         try connection.statement(
             """
-            INSERT OR IGNORE INTO requests (job_id, line, offset, length, custom_id, url, model)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO requests (job_id, line, offset, length, custom_id, url, model, cost)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """
         ).bind(
-            job, request.line, request.offset, request.length, request.customID, request.path, request.model
+            job, request.line, request.offset, request.length, request.customID, request.path, request.model,
+            request.cost
         ).run()
         return connection.changes == 1
     }

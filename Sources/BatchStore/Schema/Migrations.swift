@@ -1,6 +1,6 @@
 /// Every migration batchd has shipped, in order. Append only; never edit a shipped entry.
 public enum Migrations {
-    public static let all: [Migration] = [v1Initial]
+    public static let all: [Migration] = [v1Initial, v2RequestCost]
 
     /// Jobs, their requests (one row per valid input line; bodies stay in the input file) and
     /// token usage per job and model.
@@ -71,5 +71,12 @@ public enum Migrations {
                 PRIMARY KEY (job_id, model)
             ) WITHOUT ROWID;
             """
+    )
+
+    /// Each request's estimated token cost, computed at ingest, so a lane can charge its
+    /// tokens-per-minute budget before sending without reading the body again.
+    static let v2RequestCost = Migration(
+        "2026-11-22-request-cost",
+        sql: "ALTER TABLE requests ADD COLUMN cost INTEGER NOT NULL DEFAULT 0 CHECK (cost >= 0)"
     )
 }
