@@ -64,7 +64,8 @@ struct LaneBudget: Sendable {
                 if requests == nil {
                     requests = TokenBucket(ratePerSecond: rate, capacity: max(1, rate), now: now)
                 } else {
-                    requests?.setRate(perSecond: min(rate, requests!.ratePerSecond), capacity: max(1, rate), now: now)
+                    let current = requests!.ratePerSecond
+                    requests?.setRate(perSecond: min(rate, current), capacity: max(1, rate), now: now)
                 }
                 estimated = true
                 lastIncrease = now
