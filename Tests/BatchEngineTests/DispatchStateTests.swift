@@ -49,7 +49,7 @@ struct DispatchStateTests {
         state.load((1...6).map { Self.item($0) }, now: Self.now)
         let first = Self.drainReady(&state)
         #expect(first.map(\.request.line) == Array(1...cap))
-        #expect(state.lanes[Self.laneA]?.inFlight == cap)
+        #expect(state.lanes.quota(Self.laneA)?.inFlight == cap)
         state.finished(first[0], now: Self.now)
         #expect(Self.drainReady(&state).map(\.request.line) == [cap + 1])
     }
@@ -67,8 +67,8 @@ struct DispatchStateTests {
         var retried = sent[0]
         retried.due = Self.now.advanced(by: .seconds(2))
         state.retry(retried, pauseLane: true, now: Self.now)
-        #expect(state.lanes[Self.laneA]?.pausedUntil == retried.due)
-        #expect(state.lanes[Self.laneA]?.canSend(now: Self.now) == false)
+        #expect(state.lanes.quota(Self.laneA)?.pausedUntil == retried.due)
+        #expect(state.lanes.quota(Self.laneA)?.wakeup(cost: 0, now: Self.now) == retried.due)
         #expect(state.next(now: Self.now) == nil)
         state.finished(sent[1], now: Self.now)
         #expect(Self.drainReady(&state).map(\.request.line) == [4])
@@ -87,7 +87,7 @@ struct DispatchStateTests {
         var first = state.next(now: Self.now)!
         first.due = Self.now.advanced(by: .milliseconds(300))
         state.retry(first, pauseLane: false, now: Self.now)
-        #expect(state.lanes[Self.laneA]?.pausedUntil == nil)
+        #expect(state.lanes.quota(Self.laneA)?.pausedUntil == nil)
         #expect(Self.drainReady(&state).map(\.request.line) == [2])
         #expect(state.nextWakeup(now: Self.now) == first.due)
         #expect(Self.drainReady(&state, at: first.due).map(\.request.line) == [1])

@@ -1,18 +1,26 @@
 import BatchCore
 import BatchStore
+import DequeModule
 import HeapModule
 
-/// The sending side of one job run, as a pure state machine: which request goes next, when to
-/// wake up, when the run is over. It does no I/O and reads no clock; ``JobRunner`` feeds it
-/// events and carries out what it returns.
+/// The sending side of one job run, as a state machine: which request goes next, when to wake up,
+/// when the run is over. It does no I/O and reads no clock; the dispatch loop feeds it events and
+/// carries out what it returns.
 ///
-/// Lanes are served round-robin, each up to its concurrency and never while paused. Retries wait
-/// in a heap ordered by due time. Once draining (graceful stop) or stopped (the job cannot go on)
-/// nothing new starts; the run ends when the last request in flight has come back.
+/// The job's requests wait in one queue per lane; the lanes themselves (caps, pauses, budgets and
+/// the fair share between jobs) live in ``SharedLanes``, which every job of the process consults.
+/// The job's lanes are served round-robin. Retries wait in a heap ordered by due time. Once
+/// draining (graceful stop) or stopped (the job cannot go on) nothing new starts, the job leaves
+/// its lanes' fair shares, and the run ends when the last request in flight has come back.
 public struct DispatchState: Sendable {
     /// Keep at least this many requests loaded ahead, so lanes never starve between pages.
     public var lowWatermark: Int
-    public private(set) var lanes: [LaneKey: Lane] = [:]
+    /// The job, as a tenant of the shared lanes.
+    public let tenant: Int64
+    /// The job's weight in each lane's fair share (see ``FairShare``).
+    public let weight: Int
+    public let lanes: SharedLanes
+    private var queues: [LaneKey: Deque<DispatchItem>] = [:]
     private var laneOrder: [LaneKey] = []
     private var nextLaneIndex = 0
     private var delayed = Heap<Delayed>()
@@ -26,7 +34,13 @@ public struct DispatchState: Sendable {
     public private(set) var stopReason: (code: String, message: String)?
     private let laneSettings: @Sendable (LaneKey) -> LaneSettings
 
-    public init(lowWatermark: Int = 1024, laneSettings: @escaping @Sendable (LaneKey) -> LaneSettings) {
+    public init(
+        tenant: Int64 = 0, weight: Int = 1, lanes: SharedLanes = SharedLanes(), lowWatermark: Int = 1024,
+        laneSettings: @escaping @Sendable (LaneKey) -> LaneSettings
+    ) {
+        self.tenant = tenant
+        self.weight = weight
+        self.lanes = lanes
         self.lowWatermark = lowWatermark
         self.laneSettings = laneSettings
     }
@@ -41,6 +55,9 @@ public struct DispatchState: Sendable {
         !inputExhausted && !draining && stopReason == nil && readyCount + delayed.count < lowWatermark
     }
 
+    /// Requests loaded and ready to start in `lane`.
+    public func readyCount(in lane: LaneKey) -> Int { queues[lane]?.count ?? 0 }
+
     /// Adds a page of pending requests loaded from the store; an empty page means none are left.
     public mutating func load(_ page: [DispatchItem], now: Timestamp) {
         if page.isEmpty { inputExhausted = true }
@@ -54,7 +71,7 @@ public struct DispatchState: Sendable {
         }
     }
 
-    /// The next request to send now, if any lane may send one.
+    /// The next request to send now, if any of the job's lanes lets one start.
     public mutating func next(now: Timestamp) -> DispatchItem? {
         guard !draining, stopReason == nil else { return nil }
         while let first = delayed.min, first.item.due <= now {
@@ -64,12 +81,15 @@ public struct DispatchState: Sendable {
         for offset in 0..<laneOrder.count {
             let index = (nextLaneIndex + offset) % laneOrder.count
             let key = laneOrder[index]
-            if let item = lanes[key]!.takeNext(now: now) {
-                nextLaneIndex = (index + 1) % laneOrder.count
-                readyCount -= 1
-                inFlight += 1
-                return item
-            }
+            guard let head = queues[key]!.first,
+                lanes.tryStart(lane: key, tenant: tenant, cost: head.request.cost, now: now)
+            else { continue }
+            queues[key]!.removeFirst()
+            if queues[key]!.isEmpty { lanes.idle(lane: key, tenant: tenant) }
+            nextLaneIndex = (index + 1) % laneOrder.count
+            readyCount -= 1
+            inFlight += 1
+            return head
         }
         return nil
     }
@@ -77,35 +97,44 @@ public struct DispatchState: Sendable {
     /// A request came back and was recorded (or left pending because the run is stopping).
     /// `succeeded` widens its lane's window again after a 429 narrowed it.
     public mutating func finished(_ item: DispatchItem, succeeded: Bool = false, now: Timestamp) {
-        lanes[item.lane]?.completed(succeeded: succeeded, now: now)
+        lanes.finished(lane: item.lane, tenant: tenant, succeeded: succeeded)
         inFlight -= 1
     }
 
     /// A request came back and will be retried at `item.due`. `pauseLane` pauses its whole lane
-    /// until then too (a 429).
-    public mutating func retry(_ item: DispatchItem, pauseLane: Bool, now: Timestamp) {
-        lanes[item.lane]?.completed(succeeded: false, now: now)
+    /// until then too (a 429; `headers` say which limit it hit).
+    public mutating func retry(
+        _ item: DispatchItem, pauseLane: Bool, headers: RateLimitHeaders = RateLimitHeaders(), now: Timestamp
+    ) {
+        if pauseLane { lanes.throttled(lane: item.lane, until: item.due, headers: headers, now: now) }
+        lanes.finished(lane: item.lane, tenant: tenant, succeeded: false)
         inFlight -= 1
-        if pauseLane { lanes[item.lane]?.throttled(until: item.due, now: now) }
         if !draining && stopReason == nil { schedule(item) }
     }
 
-    /// Stops starting requests (graceful stop); requests in flight still complete.
+    /// Stops starting requests (graceful stop); requests in flight still complete. The job's share
+    /// of its lanes goes to the other jobs at once.
     public mutating func drain() {
         draining = true
+        lanes.unregister(tenant: tenant)
     }
 
-    /// Stops the job: nothing more can succeed.
+    /// Stops the job: nothing more can succeed. Its share of its lanes goes to the other jobs.
     public mutating func stop(code: String, message: String) {
         if stopReason == nil { stopReason = (code, message) }
+        lanes.unregister(tenant: tenant)
     }
 
-    /// When something becomes sendable without another event: a retry falls due or a pause ends.
+    /// When something becomes sendable without another event: a retry falls due, a pause ends or a
+    /// budget refills. (A freed slot or another job's turn arrives as an event instead.)
     public func nextWakeup(now: Timestamp) -> Timestamp? {
         guard !draining, stopReason == nil else { return nil }
         var earliest = delayed.min?.item.due
-        for lane in lanes.values {
-            if let wake = lane.wakeup(now: now) { earliest = min(earliest ?? wake, wake) }
+        for (key, queue) in queues {
+            guard let head = queue.first,
+                let wake = lanes.wakeup(lane: key, cost: head.request.cost, now: now), wake > now
+            else { continue }
+            earliest = min(earliest ?? wake, wake)
         }
         return earliest
     }
@@ -117,17 +146,22 @@ public struct DispatchState: Sendable {
         return inputExhausted && readyCount == 0 && delayed.isEmpty
     }
 
-    /// Learns from the rate-limit headers of an answer to a request of `lane`.
-    public mutating func observe(lane: LaneKey, headers: RateLimitHeaders, success: Bool, now: Timestamp) {
-        lanes[lane]?.observe(headers, success: success, now: now)
+    /// Learns from the rate-limit headers of an answer to a request of `lane`; a success also
+    /// tells the lane the server admitted the request's cost.
+    public mutating func observe(
+        lane: LaneKey, headers: RateLimitHeaders, success: Bool, cost: Int = 0, now: Timestamp
+    ) {
+        lanes.observe(lane: lane, headers: headers, success: success, cost: cost, now: now)
     }
 
     private mutating func enqueue(_ item: DispatchItem, now: Timestamp) {
-        if lanes[item.lane] == nil {
-            lanes[item.lane] = Lane(key: item.lane, settings: laneSettings(item.lane), now: now)
+        if queues[item.lane] == nil {
+            queues[item.lane] = []
             laneOrder.append(item.lane)
+            lanes.join(
+                lane: item.lane, tenant: tenant, weight: weight, settings: laneSettings(item.lane), now: now)
         }
-        lanes[item.lane]!.ready.append(item)
+        queues[item.lane]!.append(item)
         readyCount += 1
     }
 
@@ -136,7 +170,6 @@ public struct DispatchState: Sendable {
         delayed.insert(Delayed(item: item, sequence: sequence))
     }
 }
-
 /// A retry waiting for its due time; ties keep their order of arrival.
 private struct Delayed: Comparable, Sendable {
     var item: DispatchItem

@@ -21,9 +21,11 @@ extension DispatchLoop {
             var item = item
             item.attempts += 1
             let throttledBefore = item.throttled
+            var headers = RateLimitHeaders()
             if case .answer(let answer) = attempt {
+                headers = RateLimitHeaders(answer.headers)
                 state.observe(
-                    lane: item.lane, headers: RateLimitHeaders(answer.headers), success: answer.isSuccess, now: now)
+                    lane: item.lane, headers: headers, success: answer.isSuccess, cost: request.cost, now: now)
                 if answer.status == 429 {
                     recorder.noteThrottled(now: now)
                     item.throttled += 1
@@ -60,7 +62,7 @@ extension DispatchLoop {
                 recorder.retry(
                     line: request.line, attempts: item.attempts, nextAttemptAt: item.due, code: code, now: now
                 )
-                state.retry(item, pauseLane: throttled, now: now)
+                state.retry(item, pauseLane: throttled, headers: headers, now: now)
                 logger.debug(
                     "request will be retried",
                     metadata: [

@@ -24,6 +24,8 @@ struct DispatchLoop {
     let jobID: Int64
     let endpointName: String
     let options: JobOptions
+    /// The job's weight in its lanes' fair shares.
+    let weight: Int
     /// The input as submitted; checked again at every lease renewal.
     let input: InputFingerprint
     let sender: RequestSender
@@ -41,9 +43,13 @@ struct DispatchLoop {
         let policy = settings.retryPolicy(job: options)
         let options = options
         let sender = sender
-        var state = DispatchState(lowWatermark: pageSize) { lane in
+        var state = DispatchState(tenant: jobID, weight: weight, lanes: env.lanes, lowWatermark: pageSize) {
+            lane in
             settings.laneSettings(endpoint: lane.endpoint, model: lane.model, job: options)
         }
+        // Another job's request finishing, or its turn passing, can let this one start.
+        env.lanes.register(tenant: jobID) { continuation.yield(.tick) }
+        defer { env.lanes.unregister(tenant: jobID) }
         var lastRenewal = env.clock.now
         var timer: (deadline: Timestamp, task: Task<Void, Never>)?
         var drainDeadline: Timestamp?

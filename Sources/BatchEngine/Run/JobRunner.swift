@@ -116,7 +116,8 @@ public final class JobRunner: Sendable {
             timeout: env.settings.requestTimeout(job: job.options), uploadPolicy: env.settings.uploadPolicy)
         let recorder = OutcomeRecorder(store: env.store, jobID: jobID, results: results, errors: errors)
         let loop = DispatchLoop(
-            jobID: jobID, endpointName: endpoint.name, options: job.options, input: job.fingerprint,
+            jobID: jobID, endpointName: endpoint.name, options: job.options,
+            weight: FairShare.weight(priority: job.priority), input: job.fingerprint,
             sender: sender,
             recorder: recorder,
             environment: env, progress: progress, logger: logger)

@@ -19,13 +19,16 @@ public struct RunEnvironment: Sendable {
     public var random: @Sendable () -> Double
     /// How long a graceful stop waits for requests in flight before cancelling them.
     public var drainTimeout: Duration
+    /// The lanes every job run with this environment shares (their limits and fair shares).
+    public var lanes: SharedLanes
 
     public init(
         store: Store, settings: Settings, transport: any HTTPTransport, clock: any BatchClock = SystemClock(),
         logger: Logger, identity: ProcessIdentity = .current, lease: Duration = .seconds(30),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        drainTimeout: Duration = .seconds(60)
+        drainTimeout: Duration = .seconds(60), lanes: SharedLanes = SharedLanes()
     ) {
+        self.lanes = lanes
         self.store = store
         self.settings = settings
         self.transport = transport

@@ -1,0 +1,82 @@
+/// Everything that decides when a request of one lane (endpoint, deployment or model) may start,
+/// shared by every job that targets that lane: the cap on requests in flight, the pause after a
+/// 429, the per-minute budgets (``LaneBudget``) and the fair share between jobs (``FairShare``).
+///
+/// A pure value: it reads no clock and does no I/O, so it is tested with plain timestamps.
+///
+/// After a 429 the lane pauses until the server's `retry-after-ms` / `retry-after` / reset time,
+/// empties its budgets and narrows its window of requests in flight to one, widening it by one per
+/// success up to the cap (a slow start): the end of a pause never releases the whole backlog at
+/// once, and the budgets then pace the lane at the limit's rate.
+public struct LaneQuota: Sendable {
+    public private(set) var settings: LaneSettings
+    /// The current cap on requests in flight: `settings.concurrency`, or less after a 429.
+    public private(set) var window: Int
+    public private(set) var inFlight = 0
+    /// No request of the lane starts before this time.
+    public private(set) var pausedUntil: Timestamp?
+    public private(set) var budget: LaneBudget
+    public private(set) var share = FairShare()
+
+    public init(settings: LaneSettings, now: Timestamp) {
+        self.settings = settings
+        self.window = max(1, settings.concurrency)
+        self.budget = LaneBudget(settings: settings, now: now)
+    }
+
+    /// Applies new settings (a job with its own `--concurrency`, `--rpm` or `--tpm` joined the lane);
+    /// the budgets start over only when a configured limit changed.
+    public mutating func reconfigure(_ settings: LaneSettings, now: Timestamp) {
+        guard settings != self.settings else { return }
+        if settings.rpm != self.settings.rpm || settings.tpm != self.settings.tpm {
+            budget = LaneBudget(settings: settings, now: now)
+        }
+        window = min(max(1, settings.concurrency), window == self.settings.concurrency ? .max : window)
+        self.settings = settings
+    }
+
+    /// Tries to start a request of `cost` tokens for job `tenant`. Either the request starts (it
+    /// holds a slot and its cost is charged) or the job is marked as waiting for its turn.
+    public mutating func tryStart(tenant: Int64, cost: Int, now: Timestamp) -> Bool {
+        share.setWaiting(tenant, true)
+        guard inFlight < window, pausedUntil.map({ $0 <= now }) ?? true,
+            budget.wait(cost: cost, now: now) == .zero, share.mayStart(tenant)
+        else { return false }
+        inFlight += 1
+        budget.charge(cost: cost, now: now)
+        share.started(tenant)
+        return true
+    }
+
+    /// A request's slot is free again; a success widens a narrowed window by one.
+    public mutating func finished(succeeded: Bool) {
+        inFlight = max(0, inFlight - 1)
+        if succeeded && window < settings.concurrency { window += 1 }
+    }
+
+    /// Learns from an answer's rate-limit headers; `cost` is what the server admitted on a success.
+    public mutating func observe(_ headers: RateLimitHeaders, success: Bool, cost: Int, now: Timestamp) {
+        budget.observe(headers, success: success, cost: cost, now: now)
+    }
+
+    /// A 429: pauses the lane until `until` (a later pause wins), narrows its window to one and
+    /// empties its budgets.
+    public mutating func throttled(until: Timestamp, headers: RateLimitHeaders, now: Timestamp) {
+        pausedUntil = max(pausedUntil ?? until, until)
+        window = 1
+        budget.throttled(headers, now: now)
+    }
+
+    /// When a request of `cost` could start as far as time is concerned (pause and budgets), or nil
+    /// when the lane is full and only a finished request can free a slot.
+    public func wakeup(cost: Int, now: Timestamp) -> Timestamp? {
+        guard inFlight < window else { return nil }
+        let resume = max(pausedUntil ?? now, now)
+        return resume.advanced(by: budget.wait(cost: cost, now: resume))
+    }
+
+    public mutating func join(tenant: Int64, weight: Int) { share.join(tenant, weight: weight) }
+    public mutating func leave(tenant: Int64) { share.leave(tenant) }
+    /// The job has nothing ready for this lane now.
+    public mutating func idle(tenant: Int64) { share.setWaiting(tenant, false) }
+}

@@ -1,0 +1,103 @@
+import BatchCore
+import Synchronization
+
+/// The lanes of this process, shared by every job it runs: one ``LaneQuota`` per (endpoint, model),
+/// so two jobs on one deployment split its limits instead of each spending all of it.
+///
+/// A thin, thread-safe shell around the pure ``LaneQuota`` values. When a lane frees a slot or
+/// gives another job its turn, the jobs waiting on it are woken through the callback they
+/// registered (their dispatch loop then tries again); waking is done outside the lock.
+public final class SharedLanes: Sendable {
+    private struct State {
+        var lanes: [LaneKey: LaneQuota] = [:]
+        var wakers: [Int64: @Sendable () -> Void] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Registers job `tenant` with the callback that wakes its dispatch loop.
+    public func register(tenant: Int64, wake: @escaping @Sendable () -> Void) {
+        state.withLock { $0.wakers[tenant] = wake }
+    }
+
+    /// Removes job `tenant` from every lane (it finished, paused, drained or was cancelled), so
+    /// the other jobs get its share at once.
+    public func unregister(tenant: Int64) {
+        let woken = state.withLock { state -> [@Sendable () -> Void] in
+            state.wakers[tenant] = nil
+            var others: Set<Int64> = []
+            for key in Array(state.lanes.keys) {
+                others.formUnion(state.lanes[key]!.share.waiting(except: tenant))
+                state.lanes[key]!.leave(tenant: tenant)
+            }
+            return others.compactMap { state.wakers[$0] }
+        }
+        for wake in woken { wake() }
+    }
+
+    /// Adds job `tenant` with `weight` to `lane`, creating the lane with `settings` or applying them
+    /// to it when the job brings its own.
+    public func join(lane: LaneKey, tenant: Int64, weight: Int, settings: LaneSettings, now: Timestamp) {
+        state.withLock { state in
+            if state.lanes[lane] == nil {
+                state.lanes[lane] = LaneQuota(settings: settings, now: now)
+            } else {
+                state.lanes[lane]!.reconfigure(settings, now: now)
+            }
+            state.lanes[lane]!.join(tenant: tenant, weight: weight)
+        }
+    }
+
+    /// Tries to start a request; see ``LaneQuota/tryStart(tenant:cost:now:)``.
+    public func tryStart(lane: LaneKey, tenant: Int64, cost: Int, now: Timestamp) -> Bool {
+        let (started, woken) = state.withLock { state -> (Bool, [@Sendable () -> Void]) in
+            guard state.lanes[lane] != nil else { return (false, []) }
+            let started = state.lanes[lane]!.tryStart(tenant: tenant, cost: cost, now: now)
+            // Its pass moved on: another job may now be first in line.
+            return (started, started ? Self.waiters(state, lane: lane, except: tenant) : [])
+        }
+        for wake in woken { wake() }
+        return started
+    }
+
+    /// The job has nothing ready for `lane` now.
+    public func idle(lane: LaneKey, tenant: Int64) {
+        state.withLock { $0.lanes[lane]?.idle(tenant: tenant) }
+    }
+
+    /// A request of `lane` is over (recorded, retried or abandoned): frees its slot.
+    public func finished(lane: LaneKey, tenant: Int64, succeeded: Bool) {
+        let woken = state.withLock { state -> [@Sendable () -> Void] in
+            state.lanes[lane]?.finished(succeeded: succeeded)
+            return Self.waiters(state, lane: lane, except: tenant)
+        }
+        for wake in woken { wake() }
+    }
+
+    /// Learns from an answer's headers; see ``LaneQuota/observe(_:success:cost:now:)``.
+    public func observe(lane: LaneKey, headers: RateLimitHeaders, success: Bool, cost: Int, now: Timestamp) {
+        state.withLock { $0.lanes[lane]?.observe(headers, success: success, cost: cost, now: now) }
+    }
+
+    /// A 429 on `lane`: pauses it until `until`.
+    public func throttled(lane: LaneKey, until: Timestamp, headers: RateLimitHeaders, now: Timestamp) {
+        state.withLock { $0.lanes[lane]?.throttled(until: until, headers: headers, now: now) }
+    }
+
+    /// When a request of `cost` could start on `lane`, time-wise; nil when only a freed slot helps.
+    public func wakeup(lane: LaneKey, cost: Int, now: Timestamp) -> Timestamp? {
+        state.withLock { $0.lanes[lane]?.wakeup(cost: cost, now: now) }
+    }
+
+    /// A copy of a lane's state, for status and tests.
+    public func quota(_ lane: LaneKey) -> LaneQuota? {
+        state.withLock { $0.lanes[lane] }
+    }
+
+    private static func waiters(_ state: State, lane: LaneKey, except tenant: Int64) -> [@Sendable () -> Void] {
+        guard let quota = state.lanes[lane], quota.share.tenantCount > 1 else { return [] }
+        return quota.share.waiting(except: tenant).compactMap { state.wakers[$0] }
+    }
+}

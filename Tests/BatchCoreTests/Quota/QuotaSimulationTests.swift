@@ -1,0 +1,73 @@
+import BatchCore
+import Testing
+
+/// The quota engine against a simulated server, in simulated time: how close to the limit's lower
+/// bound a job finishes, and how many 429s it draws, with limits configured, announced or unknown.
+@Suite("Quota engine against a simulated server")
+struct QuotaSimulationTests {
+    static let requests = 3000
+
+    func check(
+        _ simulation: QuotaSimulation, requests: Int = requests, maxRatio: Double, maxThrottledShare: Double?,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let result = simulation.run(requests: requests)
+        let bound = simulation.lowerBound(requests: requests)
+        let ratio = result.seconds / bound
+        #expect(
+            ratio <= maxRatio, "took \(result.seconds) s for a bound of \(bound) s", sourceLocation: sourceLocation)
+        #expect(ratio >= 0.99, "faster than the limit allows: the model is wrong", sourceLocation: sourceLocation)
+        if let maxThrottledShare {
+            #expect(
+                Double(result.throttled) / Double(requests) < maxThrottledShare,
+                "\(result.throttled) 429s", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("configured RPM: within 3 % of the bound, under 1 % answered 429")
+    func configuredRPM() {
+        check(
+            QuotaSimulation(rpm: 6000, style: .azure, settings: LaneSettings(concurrency: 64, rpm: 6000)),
+            maxRatio: 1.03, maxThrottledShare: 0.01)
+    }
+
+    @Test("announced RPM (OpenAI headers), nothing configured: within 3 %, under 1 % answered 429")
+    func announcedRPM() {
+        check(
+            QuotaSimulation(rpm: 6000, style: .openAI, settings: LaneSettings(concurrency: 64)),
+            maxRatio: 1.03, maxThrottledShare: 0.01)
+    }
+
+    @Test("unknown RPM (Azure headers only): measured, within 15 % of the bound")
+    func measuredRPM() {
+        check(
+            QuotaSimulation(rpm: 6000, style: .azure, settings: LaneSettings(concurrency: 64)),
+            maxRatio: 1.15, maxThrottledShare: nil)
+    }
+
+    @Test("configured TPM binding (long max_tokens): within 3 %, under 1 % answered 429")
+    func configuredTPM() {
+        check(
+            QuotaSimulation(
+                rpm: 6000, tpm: 60_000, style: .azure, cost: 500,
+                settings: LaneSettings(concurrency: 64, rpm: 6000, tpm: 60_000)),
+            requests: 600, maxRatio: 1.03, maxThrottledShare: 0.01)
+    }
+
+    @Test("unknown TPM binding (Azure headers only): measured, within 15 % of the bound")
+    func measuredTPM() {
+        check(
+            QuotaSimulation(
+                rpm: 6000, tpm: 60_000, style: .azure, cost: 500, settings: LaneSettings(concurrency: 64)),
+            requests: 600, maxRatio: 1.15, maxThrottledShare: nil)
+    }
+
+    @Test("a measured budget settles near the real limit")
+    func measuredBudgetSettles() {
+        let result = QuotaSimulation(rpm: 6000, style: .azure, settings: LaneSettings(concurrency: 64))
+            .run(requests: Self.requests)
+        let rate = try! #require(result.quota.budget.requests?.ratePerSecond)
+        #expect(rate > 90 && rate < 110, "budget \(rate)/s for a limit of 100/s")
+        #expect(result.quota.budget.tokens == nil, "only the request limit was hit")
+    }
+}
