@@ -26,6 +26,8 @@ struct JobOptionsGroup: ParsableArguments {
 
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if let rpm, rpm < 1 { throw ValidationError("--rpm must be at least 1") }
+        if let tpm, tpm < 1 { throw ValidationError("--tpm must be at least 1") }
         if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
         if let requestTimeout, requestTimeout <= 0 {
             throw ValidationError("--request-timeout must be positive")
@@ -34,7 +36,8 @@ struct JobOptionsGroup: ParsableArguments {
 
     var jobOptions: JobOptions {
         JobOptions(
-            concurrency: concurrency, maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout, rpm: rpm,
+            concurrency: concurrency, maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout,
+            rpm: rpm,
             tpm: tpm)
     }
 }

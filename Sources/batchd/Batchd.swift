@@ -34,8 +34,11 @@ struct Batchd: AsyncParsableCommand {
     @Option(help: "Seconds between looks at the queue.")
     var pollInterval: Double = 1
 
-    @Option(help: "Jobs run at once.")
-    var maxJobs: Int = 4
+    @Option(
+        help:
+            "Jobs run at once. Jobs on the same deployment share its lane (limits and concurrency) in turns weighted by priority."
+    )
+    var maxJobs: Int = 16
 
     @Option(help: "Connections per host in the HTTP client's pool.")
     var connections: Int = 64

@@ -66,11 +66,19 @@ struct JobRunnerTests {
         #expect(report["requests"] as? Int == ids.count)
         #expect(report["succeeded"] as? Int == ids.count)
         #expect(report["retries"] as? Int == 0)
-        let tokens = try #require(report["tokens"] as? [String: [String: Int]])
+        let tokens = try #require((report["tokens"] as? [String: [String: Int]])?["gpt-4o-mini"])
         let prompt = ids.map { RunnerFixture.promptTokens(RunnerFixture.content(for: $0)) }.reduce(0, +)
-        #expect(tokens["gpt-4o-mini"]?["prompt_tokens"] == prompt)
-        #expect(tokens["gpt-4o-mini"]?["total_tokens"] == prompt + 2 * ids.count)
-        #expect(tokens["gpt-4o-mini"]?["requests"] == ids.count)
+        #expect(tokens["prompt_tokens"] == prompt)
+        #expect(tokens["total_tokens"] == prompt + 2 * ids.count)
+        #expect(tokens["requests"] == ids.count)
+        // The estimate charged before sending sits beside the usage, with their ratio.
+        let estimated = requests.map { request in
+            request.body.withUnsafeBytes { TokenCost.estimate(body: $0, path: .chatCompletions) }
+        }.reduce(0, +)
+        #expect(estimated > 0)
+        #expect(tokens["estimated_tokens"] == estimated)
+        let ratio = try #require((report["estimate_ratio"] as? [String: Double])?["gpt-4o-mini"])
+        #expect(abs(ratio - Double(estimated) / Double(prompt + 2 * ids.count)) < 0.001)
     }
 
     @Test("a 400 answer goes to the errors file with its status and error null")

@@ -112,7 +112,7 @@ struct SettingsFileTests {
             "azure-east": {
               "type": "azure", "url": "https://east.openai.azure.com", "api_version": "2024-10-21",
               "api_key_env": "AZURE_EAST_KEY", "concurrency": 8,
-              "deployments": { "gpt-4o-mini": { "concurrency": 32 } }
+              "deployments": { "gpt-4o-mini": { "concurrency": 32, "rpm": 6000, "tpm": 900000 } }
             },
             "local": { "type": "openai", "url": "http://127.0.0.1:8080/v1" },
             "filed": { "type": "openai", "url": "https://api.example.com/v1", "api_key_file": "KEYFILE" }
@@ -196,5 +196,37 @@ struct SettingsFileTests {
         #expect(
             settings.concurrency(endpoint: endpoint, model: model, job: JobOptions(concurrency: job))
                 == expected)
+    }
+
+    @Test(
+        "rpm and tpm: the job's, else the deployment's, else none (learned from the server)",
+        arguments: [
+            ("azure-east", "gpt-4o-mini", nil as Int?, nil as Int?, 6000 as Int?, 900_000 as Int?),
+            ("azure-east", "gpt-4o-mini", 100, nil, 100, 900_000),
+            ("default", "gpt-4o-mini", nil, 5000, 6000, 5000),
+            ("azure-east", "gpt-4o", nil, nil, nil, nil),
+            ("local", "gpt-4o-mini", 60, 1000, 60, 1000),
+        ])
+    func limits(endpoint: String, model: String, rpm: Int?, tpm: Int?, expectedRPM: Int?, expectedTPM: Int?)
+        throws
+    {
+        let settings = try Settings.load(configPath: writeConfig(Self.config), environment: [:])
+        let lane = settings.laneSettings(
+            endpoint: endpoint, model: model, job: JobOptions(rpm: rpm, tpm: tpm))
+        #expect(lane.rpm == expectedRPM)
+        #expect(lane.tpm == expectedTPM)
+        #expect(lane.concurrency == settings.concurrency(endpoint: endpoint, model: model, job: JobOptions()))
+    }
+
+    @Test("a limit below 1 in the config is an error naming the file and the key")
+    func zeroLimit() throws {
+        let path = writeConfig(
+            #"{"endpoints":{"e":{"type":"openai","url":"http://127.0.0.1:1/v1","deployments":{"m":{"rpm":0}}}}}"#
+        )
+        let error = try #require(throws: ConfigurationError.self) {
+            try Settings.load(configPath: path, environment: [:])
+        }
+        #expect(error.message.contains(path))
+        #expect(error.message.contains("endpoints.e.deployments.m.rpm must be at least 1"))
     }
 }

@@ -14,7 +14,8 @@ public struct JobOptions: Codable, Sendable, Equatable {
     public var tpm: Int?
 
     public init(
-        concurrency: Int? = nil, maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil, rpm: Int? = nil,
+        concurrency: Int? = nil, maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil,
+        rpm: Int? = nil,
         tpm: Int? = nil
     ) {
         self.concurrency = concurrency

@@ -142,7 +142,9 @@ public struct LaneBudget: Sendable {
     ) {
         switch self[keyPath: source] {
         case .probing(let since) where now.milliseconds - since.milliseconds >= Self.probeSeconds * 1000:
-            guard let rate = admitted.rate(since: since, now: now)?[keyPath: measured], rate > 0 else { return }
+            guard let rate = admitted.rate(since: since, now: now)?[keyPath: measured], rate > 0 else {
+                return
+            }
             set(bucket, perSecond: rate * Self.measuredShare, startEmpty: true, now: now)
             self[keyPath: source] = .measured(lastRaise: now, since: now)
         case .measured(let lastRaise, let since) where now.milliseconds - lastRaise.milliseconds >= 1000:

@@ -67,10 +67,13 @@ public struct LaneQuota: Sendable {
         budget.throttled(headers, now: now)
     }
 
+    /// Whether every slot is taken (only a finished request lets the next one start).
+    public var isFull: Bool { inFlight >= window }
+
     /// When a request of `cost` could start as far as time is concerned (pause and budgets), or nil
     /// when the lane is full and only a finished request can free a slot.
     public func wakeup(cost: Int, now: Timestamp) -> Timestamp? {
-        guard inFlight < window else { return nil }
+        guard !isFull else { return nil }
         let resume = max(pausedUntil ?? now, now)
         return resume.advanced(by: budget.wait(cost: cost, now: resume))
     }

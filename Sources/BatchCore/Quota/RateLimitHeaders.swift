@@ -31,7 +31,8 @@ public struct RateLimitHeaders: Sendable, Equatable {
             return value
         }
         self.init(
-            limitRequests: count("x-ratelimit-limit-requests"), limitTokens: count("x-ratelimit-limit-tokens"),
+            limitRequests: count("x-ratelimit-limit-requests"),
+            limitTokens: count("x-ratelimit-limit-tokens"),
             remainingRequests: count("x-ratelimit-remaining-requests"),
             remainingTokens: count("x-ratelimit-remaining-tokens"),
             resetRequests: headers["x-ratelimit-reset-requests"].flatMap(Self.duration),

@@ -1,13 +1,15 @@
 /// Estimates what a request costs against a tokens-per-minute budget, the way Azure charges it on
 /// arrival: an estimate of the prompt plus the most the answer may use.
 ///
-///     cost = ceil(prompt bytes / 4) + max_tokens × n
+///     cost = ceil(prompt text bytes / 4) + max_tokens × n
 ///
-/// `prompt bytes` are the bytes of the body's `messages`, `input` and `prompt` values as written
-/// (JSON syntax included, so the estimate errs high, never low); the answer's limit is
-/// `max_tokens`, `max_completion_tokens` or `max_output_tokens`; `n` defaults to 1. Example: a chat
-/// body whose `messages` value is 180 bytes with `"max_tokens": 500` costs 45 + 500 = 545.
-/// Requests with no token budget (audio) cost 0.
+/// `prompt text bytes` are the bytes of the string values inside the body's `messages`, `input`,
+/// `prompt` and `instructions` (role names included, keys and JSON syntax not; escapes count as
+/// written, so the estimate errs slightly high); the answer's limit is `max_tokens`,
+/// `max_completion_tokens` or `max_output_tokens`; `n` defaults to 1. Example: messages
+/// `[{"role":"user","content":"Summarise this article …"}]` whose content is 172 bytes and
+/// `"max_tokens": 500` cost ceil((4 + 172) / 4) + 500 = 544. Requests with no token budget (audio)
+/// cost 0. The report sets the sum of these estimates beside the `usage` the answers reported.
 public enum TokenCost {
     public static func estimate(body: UnsafeRawBufferPointer, path: APIPath) -> Int {
         guard let members = try? JSONScanner.topLevelMembers(body) else { return 0 }
@@ -18,7 +20,7 @@ public enum TokenCost {
             let value = UnsafeRawBufferPointer(rebasing: body[member.range])
             switch member.key {
             case "messages", "input", "prompt", "instructions":
-                promptBytes += member.range.count
+                promptBytes += textBytes(value)
             case "max_tokens", "max_completion_tokens", "max_output_tokens":
                 answerLimit = max(answerLimit, JSONScanner.integerValue(value) ?? 0)
             case "n", "best_of":
@@ -35,5 +37,40 @@ public enum TokenCost {
         default:
             return max(1, (promptBytes + 3) / 4) + answerLimit * choices
         }
+    }
+
+    /// The bytes inside the string values of a JSON value (object keys excluded), plus four for
+    /// each number outside strings (a pre-tokenized `input` such as `[[1734, 2079]]` is one token
+    /// per number).
+    static func textBytes(_ value: UnsafeRawBufferPointer) -> Int {
+        var total = 0
+        var index = 0
+        let count = value.count
+        var inNumber = false
+        while index < count {
+            guard value[index] == UInt8(ascii: "\"") else {
+                let isDigit = value[index] >= UInt8(ascii: "0") && value[index] <= UInt8(ascii: "9")
+                if isDigit && !inNumber { total += 4 }
+                inNumber = isDigit
+                index += 1
+                continue
+            }
+            inNumber = false
+            let start = index + 1
+            index = start
+            while index < count && value[index] != UInt8(ascii: "\"") {
+                index += value[index] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            let length = min(index, count) - start
+            index += 1
+            var next = index
+            while next < count,
+                value[next] == 0x20 || value[next] == 0x0A || value[next] == 0x0D || value[next] == 0x09
+            {
+                next += 1
+            }
+            if next >= count || value[next] != UInt8(ascii: ":") { total += length }
+        }
+        return total
     }
 }

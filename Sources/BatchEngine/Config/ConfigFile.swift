@@ -106,8 +106,9 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError("\(path): cannot read the configuration file")
         }
+        let file: ConfigFile
         do {
-            return try JSONDecoder().decode(ConfigFile.self, from: data)
+            file = try JSONDecoder().decode(ConfigFile.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw ConfigurationError(
                 "\(path): missing key \"\(key.stringValue)\" at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
@@ -118,6 +119,25 @@ public struct ConfigFile: Codable, Sendable, Equatable {
             )
         } catch {
             throw ConfigurationError("\(path): not valid JSON: \(error.localizedDescription)")
+        }
+        try file.checkLimits(path: path)
+        return file
+    }
+
+    /// Every concurrency, rpm and tpm given must be at least 1 (0 would stop a lane for good).
+    func checkLimits(path: String) throws {
+        for (name, endpoint) in endpoints.sorted(by: { $0.key < $1.key }) {
+            var limits: [(String, Int?)] = [("endpoints.\(name).concurrency", endpoint.concurrency)]
+            for (deployment, entry) in (endpoint.deployments ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let prefix = "endpoints.\(name).deployments.\(deployment)"
+                limits += [
+                    ("\(prefix).concurrency", entry.concurrency), ("\(prefix).rpm", entry.rpm),
+                    ("\(prefix).tpm", entry.tpm),
+                ]
+            }
+            if let (key, value) = limits.first(where: { ($0.1 ?? 1) < 1 }) {
+                throw ConfigurationError("\(path): \(key) must be at least 1, not \(value!)")
+            }
         }
     }
 }

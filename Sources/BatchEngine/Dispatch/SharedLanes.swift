@@ -91,12 +91,18 @@ public final class SharedLanes: Sendable {
         state.withLock { $0.lanes[lane]?.wakeup(cost: cost, now: now) }
     }
 
+    /// Whether every slot of `lane` is taken.
+    public func isFull(_ lane: LaneKey) -> Bool {
+        state.withLock { $0.lanes[lane]?.isFull ?? false }
+    }
+
     /// A copy of a lane's state, for status and tests.
     public func quota(_ lane: LaneKey) -> LaneQuota? {
         state.withLock { $0.lanes[lane] }
     }
 
-    private static func waiters(_ state: State, lane: LaneKey, except tenant: Int64) -> [@Sendable () -> Void] {
+    private static func waiters(_ state: State, lane: LaneKey, except tenant: Int64) -> [@Sendable () -> Void]
+    {
         guard let quota = state.lanes[lane], quota.share.tenantCount > 1 else { return [] }
         return quota.share.waiting(except: tenant).compactMap { state.wakers[$0] }
     }

@@ -25,7 +25,8 @@ extension DispatchLoop {
             if case .answer(let answer) = attempt {
                 headers = RateLimitHeaders(answer.headers)
                 state.observe(
-                    lane: item.lane, headers: headers, success: answer.isSuccess, cost: request.cost, now: now)
+                    lane: item.lane, headers: headers, success: answer.isSuccess, cost: request.cost, now: now
+                )
                 if answer.status == 429 {
                     recorder.noteThrottled(now: now)
                     item.throttled += 1

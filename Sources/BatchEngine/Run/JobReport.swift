@@ -26,18 +26,27 @@ public struct JobReport: Codable, Sendable, Equatable {
     public var startedAt: String?
     public var finishedAt: String?
 
-    /// Tokens summed over one model's answers.
+    /// Per model, estimated tokens / reported total tokens, rounded to 0.001 (see ``ModelTokens``):
+    /// above 1 the tokens-per-minute budget was charged more than was used (safe, but slower when
+    /// TPM binds); below 1 it was charged less (429s likely when TPM binds).
+    public var estimateRatio: [String: Double]
+
+    /// Tokens summed over one model's answers (all integers), beside what batchd estimated before
+    /// sending them: `estimatedTokens` is what the lane charged its tokens-per-minute budget for
+    /// the succeeded requests (prompt estimate + the answer's limit × n, as Azure charges on arrival).
     public struct ModelTokens: Codable, Sendable, Equatable {
         public var requests: Int
         public var promptTokens: Int
         public var completionTokens: Int
         public var totalTokens: Int
+        public var estimatedTokens: Int
 
         enum CodingKeys: String, CodingKey {
             case requests
             case promptTokens = "prompt_tokens"
             case completionTokens = "completion_tokens"
             case totalTokens = "total_tokens"
+            case estimatedTokens = "estimated_tokens"
         }
     }
 
@@ -45,13 +54,14 @@ public struct JobReport: Codable, Sendable, Equatable {
         case job, input, endpoint, state, lines, requests, succeeded, failed, rejected, attempts, retries,
             throttled
         case tokens
+        case estimateRatio = "estimate_ratio"
         case wallSeconds = "wall_seconds"
         case requestsPerSecond = "requests_per_second"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
     }
 
-    public init(job: JobRecord, usage: [ModelUsage]) {
+    public init(job: JobRecord, usage: [ModelUsage], estimated: [String: Int] = [:]) {
         let counts = job.counts
         let seconds = Double(job.runMilliseconds) / 1000
         self.job = job.id
@@ -72,7 +82,15 @@ public struct JobReport: Codable, Sendable, Equatable {
                     $0.model,
                     ModelTokens(
                         requests: $0.requests, promptTokens: $0.usage.promptTokens,
-                        completionTokens: $0.usage.completionTokens, totalTokens: $0.usage.totalTokens)
+                        completionTokens: $0.usage.completionTokens, totalTokens: $0.usage.totalTokens,
+                        estimatedTokens: estimated[$0.model] ?? 0)
+                )
+            })
+        self.estimateRatio = Dictionary(
+            uniqueKeysWithValues: usage.compactMap { model in
+                guard model.usage.totalTokens > 0, let estimate = estimated[model.model] else { return nil }
+                return (
+                    model.model, (Double(estimate) / Double(model.usage.totalTokens) * 1000).rounded() / 1000
                 )
             })
         self.wallSeconds = seconds

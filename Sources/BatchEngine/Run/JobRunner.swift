@@ -150,8 +150,11 @@ public final class JobRunner: Sendable {
             var job = try env.store.read { try $0.job(self.jobID)! }
             job.state = .completed
             job.finishedAt = now
-            let usage = try env.store.read { try $0.usage(job: self.jobID) }
-            try JobReport(job: job, usage: usage).write(to: OutputFiles(input: job.inputPath).report)
+            let (usage, estimated) = try env.store.read {
+                (try $0.usage(job: self.jobID), try $0.estimatedTokens(job: self.jobID))
+            }
+            try JobReport(job: job, usage: usage, estimated: estimated).write(
+                to: OutputFiles(input: job.inputPath).report)
             try env.store.write {
                 try $0.release(job: self.jobID, token: env.identity.token, state: .completed, now: now)
             }

@@ -18,7 +18,7 @@ public final class JobQueueService: Service {
     private let shuttingDown = Mutex(false)
 
     public init(
-        environment: RunEnvironment, pollInterval: Duration = .seconds(1), maximumConcurrentJobs: Int = 4
+        environment: RunEnvironment, pollInterval: Duration = .seconds(1), maximumConcurrentJobs: Int = 16
     ) {
         self.environment = environment
         self.pollInterval = pollInterval

@@ -139,4 +139,16 @@ extension QueueTransaction {
         }
         return rows
     }
+
+    /// The token cost estimated at ingest (what the lanes charged their tokens-per-minute budget),
+    /// summed per model over the job's succeeded requests, to set beside the `usage` the answers
+    /// reported.
+    public func estimatedTokens(job: Int64) throws -> [String: Int] {
+        let statement = try connection.statement(
+            "SELECT model, SUM(cost) FROM requests WHERE job_id = ? AND state = 1 GROUP BY model")
+        try statement.bind(job)
+        var sums: [String: Int] = [:]
+        while try statement.step() { sums[statement.string(0)] = statement.int(1) }
+        return sums
+    }
 }

@@ -8,7 +8,9 @@ struct LaneBudgetTests {
     static func at(_ ms: Int64) -> Timestamp { start.advanced(by: .milliseconds(ms)) }
 
     /// Charges requests of `cost` while the budget allows, returns how many went.
-    static func sendAll(_ budget: inout LaneBudget, cost: Int = 1, at now: Timestamp, max: Int = 10_000) -> Int {
+    static func sendAll(_ budget: inout LaneBudget, cost: Int = 1, at now: Timestamp, max: Int = 10_000)
+        -> Int
+    {
         var sent = 0
         while sent < max, budget.wait(cost: cost, now: now) == .zero {
             budget.charge(cost: cost, now: now)
@@ -29,7 +31,8 @@ struct LaneBudgetTests {
     @Test("a configured TPM charges each request's estimated cost")
     func configuredTPM() {
         var budget = LaneBudget(settings: LaneSettings(concurrency: 100, tpm: 60_000), now: Self.start)
-        #expect(Self.sendAll(&budget, cost: 300, at: Self.start) == 3, "990 tokens a second hold three of 300")
+        #expect(
+            Self.sendAll(&budget, cost: 300, at: Self.start) == 3, "990 tokens a second hold three of 300")
         #expect(budget.requests == nil)
     }
 
@@ -95,14 +98,16 @@ struct LaneBudgetTests {
         #expect(abs(corrected - 98) < 3, "the last 3 s admitted 100/s: back to 98 %, got \(corrected)")
     }
 
-    @Test("which limit a 429 hit comes from its remaining headers", arguments: [
-        (Optional(0), Optional(500), true, false),
-        (Optional(12), Optional(3), false, true),
-        (Optional(0), Optional(0), true, true),
-        (nil, nil, true, true),
-        (Optional(0), nil, true, false),
-        (nil, Optional(0), false, true),
-    ])
+    @Test(
+        "which limit a 429 hit comes from its remaining headers",
+        arguments: [
+            (Optional(0), Optional(500), true, false),
+            (Optional(12), Optional(3), false, true),
+            (Optional(0), Optional(0), true, true),
+            (nil, nil, true, true),
+            (Optional(0), nil, true, false),
+            (nil, Optional(0), false, true),
+        ])
     func whichLimit(requestsLeft: Int?, tokensLeft: Int?, requestsHit: Bool, tokensHit: Bool) {
         var budget = LaneBudget(settings: LaneSettings(concurrency: 10), now: Self.start)
         budget.throttled(

@@ -44,7 +44,8 @@ struct QuotaSimulation {
             let now = start.advanced(by: .milliseconds(ms))
             serverRequests = min(Double(rpm) / 60, serverRequests + Double(rpm) / 60_000)
             if let tpm { serverTokens = min(Double(tpm) / 60, serverTokens + Double(tpm) / 60_000) }
-            var remaining: [(doneAt: Int64, admitted: Bool, headers: RateLimitHeaders, retryAfterMs: Int64)] = []
+            var remaining: [(doneAt: Int64, admitted: Bool, headers: RateLimitHeaders, retryAfterMs: Int64)] =
+                []
             for answer in inFlight {
                 guard answer.doneAt <= ms else {
                     remaining.append(answer)

@@ -15,8 +15,10 @@ struct QuotaSimulationTests {
         let bound = simulation.lowerBound(requests: requests)
         let ratio = result.seconds / bound
         #expect(
-            ratio <= maxRatio, "took \(result.seconds) s for a bound of \(bound) s", sourceLocation: sourceLocation)
-        #expect(ratio >= 0.99, "faster than the limit allows: the model is wrong", sourceLocation: sourceLocation)
+            ratio <= maxRatio, "took \(result.seconds) s for a bound of \(bound) s",
+            sourceLocation: sourceLocation)
+        #expect(
+            ratio >= 0.99, "faster than the limit allows: the model is wrong", sourceLocation: sourceLocation)
         if let maxThrottledShare {
             #expect(
                 Double(result.throttled) / Double(requests) < maxThrottledShare,

@@ -7,10 +7,10 @@ struct TokenCostTests {
         Array(json.utf8).withUnsafeBytes { TokenCost.estimate(body: $0, path: path) }
     }
 
-    @Test("chat: the messages' bytes / 4, rounded up, plus max_tokens")
+    @Test("chat: the messages' text bytes / 4, rounded up, plus max_tokens")
     func chat() {
         let messages = #"[{"role":"user","content":"Hello there, how are you?"}]"#
-        let prompt = (messages.utf8.count + 3) / 4
+        let prompt = ("user".utf8.count + "Hello there, how are you?".utf8.count + 3) / 4
         #expect(cost(#"{"model":"m","messages":\#(messages),"max_tokens":500}"#) == prompt + 500)
         #expect(cost(#"{"model":"m","messages":\#(messages),"max_completion_tokens":40}"#) == prompt + 40)
     }
@@ -18,20 +18,28 @@ struct TokenCostTests {
     @Test("n multiplies the answer's limit")
     func choices() {
         let body = #"{"model":"m","prompt":"abcd","max_tokens":10,"n":3}"#
-        #expect(cost(body, .completions) == (#""abcd""#.utf8.count + 3) / 4 + 30)
+        #expect(cost(body, .completions) == 1 + 30)
     }
 
     @Test("responses use input and max_output_tokens")
     func responses() {
         let body = #"{"model":"m","input":"12345678","max_output_tokens":7}"#
-        #expect(cost(body, .responses) == (#""12345678""#.utf8.count + 3) / 4 + 7)
+        #expect(cost(body, .responses) == 2 + 7)
     }
 
     @Test("embeddings cost their input only; audio costs nothing")
     func embeddingsAndAudio() {
         let body = #"{"model":"m","input":["aaaa","bbbb"],"max_tokens":99}"#
-        #expect(cost(body, .embeddings) == (#"["aaaa","bbbb"]"#.utf8.count + 3) / 4)
+        #expect(cost(body, .embeddings) == 2)
+        #expect(cost(#"{"model":"m","input":[[1734,2079,12],[5]]}"#, .embeddings) == 4, "one per token id")
         #expect(cost(#"{"model":"whisper","file":"a.wav"}"#, .audioTranscriptions) == 0)
+    }
+
+    @Test("keys, syntax and white space are not counted; escapes count as written")
+    func onlyText() {
+        let spaced = #"{"messages" : [ { "role" : "user" , "content" : "abcdefgh" } ] }"#
+        #expect(cost(spaced) == 3, "ceil(12 / 4)")
+        #expect(cost(#"{"prompt":"a\"bc"}"#, .completions) == 2, "5 bytes as written")
     }
 
     @Test("a body with no prompt still costs at least one token")
