@@ -6,8 +6,9 @@ extension QueueTransaction {
     /// indices (into `requests`) of those not recorded because the job already had, or an earlier
     /// element of `requests` had, the same `custom_id`.
     ///
-    /// Runs one multi-row `INSERT OR IGNORE … RETURNING line` per ``insertBatchRows`` requests, so
-    /// the per-statement cost is paid once per batch instead of once per request.
+    /// Runs one multi-row `INSERT OR IGNORE` per ``insertBatchRows`` requests, so the
+    /// per-statement cost is paid once per batch instead of once per request; only a batch that
+    /// recorded fewer rows than it carried is looked at row by row.
     public func insertRequests(job: Int64, _ requests: [NewRequest]) throws -> [Int] {
         var refused: [Int] = []
         var start = requests.startIndex
@@ -31,15 +32,13 @@ extension QueueTransaction {
                 .bind(request.customID, at: position + 6)
             position += 7
         }
-        var inserted = 0
-        var insertedLines: Set<Int> = []
-        while try statement.step() {
-            inserted += 1
-            insertedLines.insert(statement.int(0))
-        }
-        guard inserted < batch.count else { return }
-        for index in batch.indices where !insertedLines.contains(batch[index].line) {
-            refused.append(index)
+        try statement.run()
+        guard connection.changes < batch.count else { return }
+        // Some were ignored (rare: a duplicate custom_id): a request was recorded exactly when the
+        // row holding its custom_id is its own line.
+        for index in batch.indices {
+            let request = batch[index]
+            if try line(ofCustomID: request.customID, job: job) != request.line { refused.append(index) }
         }
     }
 
@@ -50,6 +49,6 @@ extension QueueTransaction {
         let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
         return
             "INSERT OR IGNORE INTO requests (job_id, line, offset, length, target_id, cost, custom_id) VALUES "
-            + values + " RETURNING line"
+            + values
     }
 }

@@ -44,7 +44,7 @@ extension QueueTransaction {
     /// rest of the transaction, so a chunk of lines for one model looks it up once.
     func targetID(path: String, model: String) throws -> Int64 {
         let key = RequestTargetKey(path: path, model: model)
-        if let id = targets.ids[key] { return id }
+        if let id = targets.id(for: key) { return id }
         try connection.statement("INSERT OR IGNORE INTO request_targets (url, model) VALUES (?, ?)")
             .bind(path, at: 1).bind(model, at: 2).run()
         let select = try connection.statement("SELECT id FROM request_targets WHERE url = ? AND model = ?")
