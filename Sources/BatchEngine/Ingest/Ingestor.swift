@@ -53,9 +53,7 @@ public struct Ingestor {
         while true {
             let current = chunk
             let commitCurrent: () throws -> Void = {
-                try self.commit(
-                    current.items, job: job.id, fileName: fileName, progress: current.progress,
-                    hash: current.hash, store: store, errors: errors)
+                try self.commit(current, job: job.id, fileName: fileName, store: store, errors: errors)
             }
             if current.progress.done {
                 try commitCurrent()
@@ -72,6 +70,10 @@ public struct Ingestor {
     /// Up to `chunkLines` classified lines and how far the input was read after them.
     private struct Chunk {
         var items: [Item]
+        /// The requests among `items`, in order (gathered on the reading thread).
+        var requests: [NewRequest]
+        /// How many of `items` are rejected lines.
+        var rejected: Int
         var progress: IngestProgress
         /// The input's content hash, once the end was reached.
         var hash: UInt64?
@@ -89,8 +91,13 @@ public struct Ingestor {
         if done {
             hash = resumed ? try FileFingerprint.compute(path: reader.path).hash : reader.hasher.finalize()
         }
+        var requests: [NewRequest] = []
+        requests.reserveCapacity(items.count)
+        for item in items {
+            if case .request(let request) = item { requests.append(request) }
+        }
         return Chunk(
-            items: items,
+            items: items, requests: requests, rejected: items.count - requests.count,
             progress: IngestProgress(
                 offset: reader.bytesConsumed, line: reader.nextLineNumber - 1, done: done),
             hash: hash)
@@ -122,22 +129,17 @@ public struct Ingestor {
         }
     }
 
-    private func commit(
-        _ items: [Item], job: Int64, fileName: String, progress: IngestProgress, hash: UInt64?, store: Store,
-        errors: OutputFile
-    ) throws {
-        var requests: [NewRequest] = []
-        requests.reserveCapacity(items.count)
-        for item in items {
-            if case .request(let request) = item { requests.append(request) }
-        }
+    private func commit(_ chunk: Chunk, job: Int64, fileName: String, store: Store, errors: OutputFile) throws
+    {
+        let requests = chunk.requests
         try store.write { tx in
             let refused = try tx.insertRequests(job: job, requests)
             var duplicates = Set(refused.map { requests[$0].line })
             let accepted = requests.count - refused.count
             var rejectedLines: [UInt8] = []
             var rejectedCount = 0
-            for item in items {
+            // Error lines in line order; nothing to do for a chunk without one.
+            for item in chunk.rejected + duplicates.count > 0 ? chunk.items : [] {
                 var rejection: (line: Int, customID: String?, LineRejection)?
                 switch item {
                 case .request(let request):
@@ -163,8 +165,8 @@ public struct Ingestor {
                 try errors.sync()
             }
             try tx.recordIngest(
-                job: job, progress: progress, addedRequests: accepted, addedRejected: rejectedCount,
-                errorsBytes: errors.length, hash: hash)
+                job: job, progress: chunk.progress, addedRequests: accepted, addedRejected: rejectedCount,
+                errorsBytes: errors.length, hash: chunk.hash)
         }
     }
 
