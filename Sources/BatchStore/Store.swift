@@ -45,4 +45,10 @@ public final class Store: Sendable {
 /// The queue's operations, valid inside one ``Store/read(_:)`` or ``Store/write(_:)`` call.
 public struct QueueTransaction {
     let connection: SQLiteConnection
+    /// Target ids found during this transaction (see ``RequestTargetCache``).
+    let targets = RequestTargetCache()
+
+    init(connection: SQLiteConnection) {
+        self.connection = connection
+    }
 }

@@ -77,8 +77,11 @@ struct MigrationTests {
         try Migrator.migrate(connection)
         let error = try #require(throws: SQLiteError.self) {
             try connection.statement(
-                "INSERT INTO requests (job_id, line, offset, length, custom_id, url, model) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            ).bind(999, 1, 0, 10, "a", "chat/completions", "gpt").run()
+                "INSERT INTO request_targets (id, url, model) VALUES (1, 'chat/completions', 'gpt')"
+            ).run()
+            try connection.statement(
+                "INSERT INTO requests (job_id, line, offset, length, target_id, custom_id) VALUES (?, ?, ?, ?, ?, ?)"
+            ).bind(999, 1, 0, 10, 1, "a").run()
         }
         #expect(error.isConstraintViolation)
     }

@@ -20,18 +20,22 @@ public struct TokenUsage: Sendable, Equatable, Codable {
     }
 
     /// The `usage` of a JSON answer body, or `nil` when it has none.
+    ///
+    /// One pass over the body that decodes no key: the `usage` object's members are collected
+    /// while the body is validated (with duplicate `usage` keys, the last object wins).
     public static func read(fromBody body: [UInt8]) -> TokenUsage? {
         body.withUnsafeBytes { buffer -> TokenUsage? in
-            guard let members = try? JSONScanner.topLevelMembers(buffer),
-                let usage = members.last(where: { $0.key == "usage" && $0.kind == .object })
+            var fields: [JSONRawMember]? = nil
+            guard (try? JSONScanner.rawTopLevelMembers(buffer, expanding: "usage", nested: &fields)) != nil,
+                let fields
             else { return nil }
-            let object = UnsafeRawBufferPointer(rebasing: buffer[usage.range])
-            guard let fields = try? JSONScanner.topLevelMembers(object) else { return nil }
-            func value(_ keys: String...) -> Int {
+            func value(_ keys: StaticString...) -> Int {
                 for key in keys {
-                    if let member = fields.first(where: { $0.key == key && $0.kind == .number }),
+                    if let member = fields.first(where: {
+                        $0.kind == .number && $0.keyEquals(key, in: buffer)
+                    }),
                         let number = JSONScanner.integerValue(
-                            UnsafeRawBufferPointer(rebasing: object[member.range]))
+                            UnsafeRawBufferPointer(rebasing: buffer[member.range]))
                     {
                         return number
                     }

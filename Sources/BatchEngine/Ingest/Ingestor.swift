@@ -15,7 +15,7 @@ public struct Ingestor {
     public var uploadPolicy: UploadPolicy
 
     public init(
-        parser: BatchLineParser = BatchLineParser(acceptedPaths: APIPath.supported), chunkLines: Int = 4096,
+        parser: BatchLineParser = BatchLineParser(acceptedPaths: APIPath.supported), chunkLines: Int = 16384,
         uploadPolicy: UploadPolicy = UploadPolicy()
     ) {
         self.parser = parser
@@ -47,28 +47,60 @@ public struct Ingestor {
         }
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
         let resumed = job.ingest.offset > 0
+        let uploads = UploadForm(policy: uploadPolicy, inputPath: path)
+        let read: () throws -> Chunk = { try readChunk(reader, uploads: uploads, resumed: resumed) }
+        var chunk = try read()
+        while true {
+            let current = chunk
+            let commitCurrent: () throws -> Void = {
+                try self.commit(current, job: job.id, fileName: fileName, store: store, errors: errors)
+            }
+            if current.progress.done {
+                try commitCurrent()
+                try afterChunk()
+                return
+            }
+            // The next chunk is read and parsed while this one is committed: the reader and the
+            // store share nothing, and chunks are still committed one after the other, in order.
+            chunk = try Overlap.run(read, alongside: commitCurrent)
+            try afterChunk()
+        }
+    }
+
+    /// Up to `chunkLines` classified lines and how far the input was read after them.
+    private struct Chunk {
+        var items: [Item]
+        /// The requests among `items`, in order (gathered on the reading thread).
+        var requests: [NewRequest]
+        /// How many of `items` are rejected lines.
+        var rejected: Int
+        var progress: IngestProgress
+        /// The input's content hash, once the end was reached.
+        var hash: UInt64?
+    }
+
+    private func readChunk(_ reader: JSONLReader, uploads: UploadForm, resumed: Bool) throws -> Chunk {
         var items: [Item] = []
         items.reserveCapacity(chunkLines)
-        let uploads = UploadForm(policy: uploadPolicy, inputPath: path)
-        while true {
-            try reader.forEachLine { line in
-                items.append(classify(line, uploads: uploads))
-                return items.count < chunkLines
-            }
-            let done = reader.reachedEndOfFile
-            var hash: UInt64? = nil
-            if done {
-                hash = resumed ? try FileFingerprint.compute(path: path).hash : reader.hasher.finalize()
-            }
-            let progress = IngestProgress(
-                offset: reader.bytesConsumed, line: reader.nextLineNumber - 1, done: done)
-            try commit(
-                items, job: job.id, fileName: fileName, progress: progress, hash: hash, store: store,
-                errors: errors)
-            items.removeAll(keepingCapacity: true)
-            try afterChunk()
-            if done { return }
+        try reader.forEachLine { line in
+            items.append(classify(line, uploads: uploads))
+            return items.count < chunkLines
         }
+        let done = reader.reachedEndOfFile
+        var hash: UInt64? = nil
+        if done {
+            hash = resumed ? try FileFingerprint.compute(path: reader.path).hash : reader.hasher.finalize()
+        }
+        var requests: [NewRequest] = []
+        requests.reserveCapacity(items.count)
+        for item in items {
+            if case .request(let request) = item { requests.append(request) }
+        }
+        return Chunk(
+            items: items, requests: requests, rejected: items.count - requests.count,
+            progress: IngestProgress(
+                offset: reader.bytesConsumed, line: reader.nextLineNumber - 1, done: done),
+            hash: hash)
     }
 
     private func classify(_ line: JSONLLine, uploads: UploadForm) -> Item {
@@ -97,21 +129,21 @@ public struct Ingestor {
         }
     }
 
-    private func commit(
-        _ items: [Item], job: Int64, fileName: String, progress: IngestProgress, hash: UInt64?, store: Store,
-        errors: OutputFile
-    ) throws {
+    private func commit(_ chunk: Chunk, job: Int64, fileName: String, store: Store, errors: OutputFile) throws
+    {
+        let requests = chunk.requests
         try store.write { tx in
-            var accepted = 0
+            let refused = try tx.insertRequests(job: job, requests)
+            var duplicates = Set(refused.map { requests[$0].line })
+            let accepted = requests.count - refused.count
             var rejectedLines: [UInt8] = []
             var rejectedCount = 0
-            for item in items {
+            // Error lines in line order; nothing to do for a chunk without one.
+            for item in chunk.rejected + duplicates.count > 0 ? chunk.items : [] {
                 var rejection: (line: Int, customID: String?, LineRejection)?
                 switch item {
                 case .request(let request):
-                    if try tx.insertRequest(job: job, request) {
-                        accepted += 1
-                    } else {
+                    if duplicates.remove(request.line) != nil {
                         let first = try tx.line(ofCustomID: request.customID, job: job) ?? 0
                         rejection = (
                             request.line, request.customID,
@@ -133,8 +165,8 @@ public struct Ingestor {
                 try errors.sync()
             }
             try tx.recordIngest(
-                job: job, progress: progress, addedRequests: accepted, addedRejected: rejectedCount,
-                errorsBytes: errors.length, hash: hash)
+                job: job, progress: chunk.progress, addedRequests: accepted, addedRejected: rejectedCount,
+                errorsBytes: errors.length, hash: chunk.hash)
         }
     }
 

@@ -47,8 +47,9 @@ extension QueueTransaction {
     public func pendingRequests(job: Int64, afterLine: Int, limit: Int) throws -> [PendingRequest] {
         let statement = try connection.statement(
             """
-            SELECT line, offset, length, custom_id, url, model, attempts, next_attempt_at, cost FROM requests
-            WHERE job_id = ? AND state = 0 AND line > ? ORDER BY line LIMIT ?
+            SELECT r.line, r.offset, r.length, r.custom_id, t.url, t.model, r.attempts, r.next_attempt_at, r.cost
+            FROM requests AS r CROSS JOIN request_targets AS t ON t.id = r.target_id
+            WHERE r.job_id = ? AND r.state = 0 AND r.line > ? ORDER BY r.line LIMIT ?
             """)
         try statement.bind(job, afterLine, limit)
         var requests: [PendingRequest] = []
@@ -66,7 +67,11 @@ extension QueueTransaction {
 
     /// The distinct models of `job`'s requests.
     public func models(job: Int64) throws -> [String] {
-        let statement = try connection.statement("SELECT DISTINCT model FROM requests WHERE job_id = ?")
+        let statement = try connection.statement(
+            """
+            SELECT DISTINCT t.model FROM request_targets AS t
+            WHERE EXISTS (SELECT 1 FROM requests AS r WHERE r.job_id = ? AND r.target_id = t.id)
+            """)
         try statement.bind(job)
         var models: [String] = []
         while try statement.step() { models.append(statement.string(0)) }
@@ -79,7 +84,8 @@ extension QueueTransaction {
     {
         try connection.statement(
             "UPDATE requests SET state = ?, attempts = ?, last_error = ? WHERE job_id = ? AND line = ?"
-        ).bind(state.rawValue, attempts, lastError, job, line).run()
+        ).bind(Int(state.rawValue), at: 1).bind(attempts, at: 2).bind(lastError, at: 3).bind(job, at: 4)
+            .bind(line, at: 5).run()
     }
 
     /// Records a failed attempt that will be retried at `nextAttemptAt`.
@@ -88,7 +94,10 @@ extension QueueTransaction {
     {
         try connection.statement(
             "UPDATE requests SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE job_id = ? AND line = ?"
-        ).bind(attempts, nextAttemptAt.milliseconds, lastError, job, line).run()
+        ).bind(attempts, at: 1).bind(nextAttemptAt.milliseconds, at: 2).bind(lastError, at: 3).bind(
+            job, at: 4
+        )
+        .bind(line, at: 5).run()
     }
 
     /// Adds to the job's counters and sets the committed output lengths.

@@ -28,16 +28,34 @@ extension QueueTransaction {
     /// Records a request. Returns `false`, recording nothing, when the job already has a request
     /// with the same `custom_id`.
     public func insertRequest(job: Int64, _ request: NewRequest) throws -> Bool {
-        try connection.statement(
+        let target = try targetID(path: request.path, model: request.model)
+        let statement = try connection.statement(
             """
-            INSERT OR IGNORE INTO requests (job_id, line, offset, length, custom_id, url, model, cost)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        ).bind(
-            job, request.line, request.offset, request.length, request.customID, request.path, request.model,
-            request.cost
-        ).run()
+            INSERT OR IGNORE INTO requests (job_id, line, offset, length, target_id, cost, custom_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.bind(job, at: 1).bind(request.line, at: 2).bind(request.offset, at: 3)
+            .bind(request.length, at: 4).bind(target, at: 5).bind(request.cost, at: 6)
+            .bind(request.customID, at: 7).run()
         return connection.changes == 1
+    }
+
+    /// The id of the `request_targets` row for (`path`, `model`), added if new. Remembered for the
+    /// rest of the transaction, so a chunk of lines for one model looks it up once.
+    func targetID(path: String, model: String) throws -> Int64 {
+        let key = RequestTargetKey(path: path, model: model)
+        if let id = targets.id(for: key) { return id }
+        try connection.statement("INSERT OR IGNORE INTO request_targets (url, model) VALUES (?, ?)")
+            .bind(path, at: 1).bind(model, at: 2).run()
+        let select = try connection.statement("SELECT id FROM request_targets WHERE url = ? AND model = ?")
+        try select.bind(path, at: 1).bind(model, at: 2)
+        guard try select.step() else {
+            throw SQLiteError(code: 1, message: "request target \(path) \(model) not found after insert")
+        }
+        let id = select.int64(0)
+        select.reset()
+        targets.remember(key, id)
+        return id
     }
 
     /// Records how far ingest got, in the same transaction as the requests and rejected lines of

@@ -27,6 +27,10 @@ public final class SQLiteConnection {
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA synchronous = NORMAL")
         try execute("PRAGMA foreign_keys = ON")
+        // Checkpoint every 8192 WAL pages (32 MiB at 4 KiB pages; SQLite's default is 1000): a large
+        // ingest rewrites the same index pages in commit after commit, and each checkpoint copies
+        // them to the database file again and syncs it.
+        try execute("PRAGMA wal_autocheckpoint = 8192")
     }
 
     deinit {

@@ -2,7 +2,7 @@ import CSQLite
 
 /// A prepared statement: bind parameters (1-based), step through rows, read columns (0-based).
 public final class SQLiteStatement {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     private let connection: OpaquePointer
     public let sql: String
 
@@ -72,6 +72,11 @@ public final class SQLiteStatement {
     }
 
     public func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
+
+    /// Throws the connection's error unless `rc` is `SQLITE_OK`.
+    @inline(__always) func check(_ rc: Int32) throws {
+        guard rc == SQLITE_OK else { throw error(rc) }
+    }
 
     private func error(_ rc: Int32) -> SQLiteError {
         SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(connection)), sql: sql)

@@ -1,6 +1,6 @@
 /// Every migration batchd has shipped, in order. Append only; never edit a shipped entry.
 public enum Migrations {
-    public static let all: [Migration] = [v1Initial, v2RequestCost]
+    public static let all: [Migration] = [v1Initial, v2RequestCost, v3LeanRequests]
 
     /// Jobs, their requests (one row per valid input line; bodies stay in the input file) and
     /// token usage per job and model.
@@ -78,5 +78,49 @@ public enum Migrations {
     static let v2RequestCost = Migration(
         "2026-11-22-request-cost",
         sql: "ALTER TABLE requests ADD COLUMN cost INTEGER NOT NULL DEFAULT 0 CHECK (cost >= 0)"
+    )
+
+    /// A leaner `requests` table, for large jobs (fewer bytes and less index work per request):
+    /// - the operation and the model, the same few texts on every row, move to `request_targets`
+    ///   (one row per distinct pair), referenced by `target_id`;
+    /// - the partial index `requests_pending` goes: the dispatcher reads pending requests in line
+    ///   order from a line it already passed, which the primary key serves, so the index only cost
+    ///   a write per ingested and per recorded request.
+    /// The unique index on `(job_id, custom_id)` and every CHECK and foreign key stay.
+    static let v3LeanRequests = Migration(
+        "2026-11-22-requests-lean",
+        sql: """
+            CREATE TABLE request_targets (
+                id INTEGER PRIMARY KEY,
+                url TEXT NOT NULL CHECK (url <> ''),
+                model TEXT NOT NULL CHECK (model <> ''),
+                UNIQUE (url, model)
+            );
+            INSERT INTO request_targets (url, model) SELECT DISTINCT url, model FROM requests ORDER BY url, model;
+
+            CREATE TABLE requests_lean (
+                job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                line INTEGER NOT NULL CHECK (line > 0),
+                offset INTEGER NOT NULL CHECK (offset >= 0),
+                length INTEGER NOT NULL CHECK (length > 0),
+                target_id INTEGER NOT NULL REFERENCES request_targets (id),
+                state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2)),
+                attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                next_attempt_at INTEGER NOT NULL DEFAULT 0,
+                cost INTEGER NOT NULL DEFAULT 0 CHECK (cost >= 0),
+                last_error TEXT,
+                custom_id TEXT NOT NULL CHECK (custom_id <> ''),
+                PRIMARY KEY (job_id, line)
+            ) WITHOUT ROWID;
+            INSERT INTO requests_lean (
+                job_id, line, offset, length, target_id, state, attempts, next_attempt_at, cost, last_error,
+                custom_id)
+            SELECT r.job_id, r.line, r.offset, r.length, t.id, r.state, r.attempts, r.next_attempt_at, r.cost,
+                r.last_error, r.custom_id
+            FROM requests AS r JOIN request_targets AS t ON t.url = r.url AND t.model = r.model;
+            DROP TABLE requests;
+            ALTER TABLE requests_lean RENAME TO requests;
+            CREATE UNIQUE INDEX requests_by_custom_id ON requests (job_id, custom_id);
+            """
     )
 }

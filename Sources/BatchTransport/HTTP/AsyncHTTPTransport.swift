@@ -21,6 +21,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connectionsPerHost))
         configuration.timeout = .init(connect: .milliseconds(connectTimeout.wholeMillisecondsRoundedUp))
         configuration.decompression = .enabled(limit: .ratio(100))
+        // batchd bootstraps no tracer; without this the client still makes a span per request
+        // (parsing the URL again with Foundation to label it) for the global no-op tracer.
+        configuration.tracing.tracer = nil
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.maximumResponseBytes = maximumResponseBytes
     }

@@ -1,0 +1,43 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import BatchEngine
+
+@Suite("Overlap")
+struct OverlapTests {
+    struct Failure: Error, Equatable { var name: String }
+
+    @Test("both run to the end; the first's value is returned")
+    func both() throws {
+        let ran = Mutex<[String]>([])
+        let value = try Overlap.run(
+            {
+                ran.withLock { $0.append("first") }
+                return 42
+            },
+            alongside: { ran.withLock { $0.append("second") } })
+        #expect(value == 42)
+        #expect(ran.withLock { $0.sorted() } == ["first", "second"])
+    }
+
+    @Test("either's error is thrown; the second's when both fail, after both ended")
+    func errors() throws {
+        #expect(throws: Failure(name: "first")) {
+            try Overlap.run({ () throws -> Int in throw Failure(name: "first") }, alongside: {})
+        }
+        #expect(throws: Failure(name: "second")) {
+            try Overlap.run({ 1 }, alongside: { throw Failure(name: "second") })
+        }
+        let finished = Mutex(false)
+        #expect(throws: Failure(name: "second")) {
+            try Overlap.run(
+                { () throws -> Int in
+                    usleep(20_000)
+                    finished.withLock { $0 = true }
+                    throw Failure(name: "first")
+                }, alongside: { throw Failure(name: "second") })
+        }
+        #expect(finished.withLock { $0 })
+    }
+}
