@@ -139,12 +139,6 @@ public struct DispatchState: Sendable {
         return earliest
     }
 
-    /// Whether some lane has a request ready that waits only for a free slot (not for a pause or a
-    /// budget): then committing the answers that hold slots lets it start sooner.
-    public var waitsForSlots: Bool {
-        queues.contains { key, queue in !queue.isEmpty && lanes.isFull(key) }
-    }
-
     /// Whether the run is over: nothing in flight, and nothing left to send or no sending allowed.
     public var isFinished: Bool {
         guard inFlight == 0 else { return false }

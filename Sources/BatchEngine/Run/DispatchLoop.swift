@@ -79,10 +79,7 @@ struct DispatchLoop {
                     }
                 }
                 let flushDue = recorder.flushDeadline.map { $0 <= now } ?? false
-                // Answers hold their slots until committed: commit early when that is all that keeps
-                // a lane from sending (otherwise the recorder's batching decides, fewer commits).
-                if flushDue || (awaiting.count > 0 && awaiting.count == state.inFlight && state.waitsForSlots)
-                {
+                if flushDue || (awaiting.count > 0 && awaiting.count == state.inFlight) {
                     try recorder.flush()
                     awaiting.release(into: &state, now: env.clock.now)
                     continue

@@ -154,7 +154,10 @@ extension QueueTransaction {
     /// reported.
     public func estimatedTokens(job: Int64) throws -> [String: Int] {
         let statement = try connection.statement(
-            "SELECT model, SUM(cost) FROM requests WHERE job_id = ? AND state = 1 GROUP BY model")
+            """
+            SELECT t.model, SUM(r.cost) FROM requests r JOIN request_targets t ON t.id = r.target_id
+            WHERE r.job_id = ? AND r.state = 1 GROUP BY t.model
+            """)
         try statement.bind(job)
         var sums: [String: Int] = [:]
         while try statement.step() { sums[statement.string(0)] = statement.int(1) }
