@@ -68,6 +68,29 @@ struct RetryPolicyTests {
         #expect(decide(result) == .retry(code: "http_429", wait: .milliseconds(1_200), throttled: true))
     }
 
+    @Test("429 without retry-after waits for the reset of the exhausted limit")
+    func throttledResetWait() {
+        let tokens = answer(
+            429, "{}",
+            headers: [
+                "x-ratelimit-remaining-requests": "12", "x-ratelimit-reset-requests": "200ms",
+                "x-ratelimit-remaining-tokens": "0", "x-ratelimit-reset-tokens": "1.5s",
+            ])
+        #expect(decide(tokens) == .retry(code: "http_429", wait: .milliseconds(1_500), throttled: true))
+        let unknown = answer(
+            429, "{}", headers: ["x-ratelimit-reset-requests": "200ms", "x-ratelimit-reset-tokens": "6m0s"])
+        #expect(decide(unknown) == .retry(code: "http_429", wait: .milliseconds(200), throttled: true))
+        let explicit = answer(
+            429, "{}",
+            headers: [
+                "retry-after-ms": "30", "x-ratelimit-remaining-tokens": "0",
+                "x-ratelimit-reset-tokens": "1.5s",
+            ])
+        #expect(decide(explicit) == .retry(code: "http_429", wait: .milliseconds(30), throttled: true))
+        let server = answer(503, "{}", headers: ["x-ratelimit-reset-requests": "200ms"])
+        #expect(decide(server) == .retry(code: "http_503", wait: nil, throttled: false))
+    }
+
     @Test("503 waits what retry-after asks")
     func serverWait() {
         let result = answer(503, "{}", headers: ["Retry-After": "7"])

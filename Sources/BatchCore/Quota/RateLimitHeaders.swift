@@ -39,6 +39,16 @@ public struct RateLimitHeaders: Sendable, Equatable {
             resetTokens: headers["x-ratelimit-reset-tokens"].flatMap(Self.duration))
     }
 
+    /// How long a 429 carrying these headers should wait when it has no `retry-after(-ms)`: the
+    /// reset time of the limit that is exhausted (remaining 0), else the shortest reset given.
+    public var resetWait: Duration? {
+        let exhausted = [
+            remainingRequests == 0 ? resetRequests : nil, remainingTokens == 0 ? resetTokens : nil,
+        ].compactMap { $0 }
+        if let longest = exhausted.max() { return longest }
+        return [resetRequests, resetTokens].compactMap { $0 }.min()
+    }
+
     /// Parses Go-style durations as OpenAI sends them: `12ms`, `1.5s`, `6m0s`, `1h2m3.5s`.
     public static func duration(_ text: String) -> Duration? {
         var total = 0.0

@@ -78,7 +78,8 @@ public struct RetryPolicy: Sendable, Equatable {
         guard retryable else { return .fail(code: statusCode) }
         return retryOrFail(
             code: statusCode,
-            wait: RetryAfter.parse(answer.headers, now: now),
+            wait: RetryAfter.parse(answer.headers, now: now)
+                ?? (answer.status == 429 ? RateLimitHeaders(answer.headers).resetWait : nil),
             throttled: answer.status == 429,
             attempt: attempt,
             limit: limit

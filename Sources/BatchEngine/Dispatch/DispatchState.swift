@@ -55,9 +55,6 @@ public struct DispatchState: Sendable {
         !inputExhausted && !draining && stopReason == nil && readyCount + delayed.count < lowWatermark
     }
 
-    /// Requests loaded and ready to start in `lane`.
-    public func readyCount(in lane: LaneKey) -> Int { queues[lane]?.count ?? 0 }
-
     /// Adds a page of pending requests loaded from the store; an empty page means none are left.
     public mutating func load(_ page: [DispatchItem], now: Timestamp) {
         if page.isEmpty { inputExhausted = true }
