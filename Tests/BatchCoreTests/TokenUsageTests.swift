@@ -48,4 +48,29 @@ struct TokenUsageTests {
         total += TokenUsage(promptTokens: 10, completionTokens: 20, totalTokens: 30)
         #expect(total == TokenUsage(promptTokens: 11, completionTokens: 22, totalTokens: 33))
     }
+
+    @Test(
+        "one scan tells whether the body is JSON and what usage it reports",
+        arguments: [
+            (#"{"usage":{"prompt_tokens":2,"completion_tokens":3}}"#, true, 5),
+            (#"{"id":"c"}"#, true, nil), (#""text""#, true, nil), ("[1,2]", true, nil), ("42", true, nil),
+            (#"{"usage":{"prompt_tokens":2}"#, false, nil), ("not json", false, nil), ("", false, nil),
+        ] as [(String, Bool, Int?)])
+    func bodyScan(body: String, isJSON: Bool, total: Int?) {
+        let scan = BodyScan(body: Array(body.utf8))
+        #expect(scan.isJSON == isJSON)
+        #expect(scan.isJSON == ResponseBody.isJSONValue(Array(body.utf8)), "agrees with the validator")
+        #expect(scan.usage?.totalTokens == total)
+    }
+
+    @Test("an answer carrying a scan is not scanned again; one without is")
+    func answerUsesItsScan() {
+        let body = Array(#"{"usage":{"prompt_tokens":1,"completion_tokens":1}}"#.utf8)
+        var answer = HTTPAnswer(status: 200, headers: [:], body: body)
+        #expect(answer.bodyIsJSON && answer.usage?.totalTokens == 2)
+        // A scan that disagrees with the body shows it is what the answer reads.
+        answer.bodyScan = BodyScan(isJSON: false, usage: TokenUsage(totalTokens: 7))
+        #expect(!answer.bodyIsJSON)
+        #expect(answer.usage?.totalTokens == 7)
+    }
 }

@@ -19,16 +19,36 @@ public struct TokenUsage: Sendable, Equatable, Codable {
         lhs.totalTokens += rhs.totalTokens
     }
 
-    /// The `usage` of a JSON answer body, or `nil` when it has none.
-    ///
-    /// One pass over the body that decodes no key: the `usage` object's members are collected
-    /// while the body is validated (with duplicate `usage` keys, the last object wins).
+    /// The `usage` of a JSON answer body, or `nil` when it has none (or is not JSON).
     public static func read(fromBody body: [UInt8]) -> TokenUsage? {
-        body.withUnsafeBytes { buffer -> TokenUsage? in
+        BodyScan(body: body).usage
+    }
+}
+
+/// What one pass over an answer's body found: whether it is exactly one JSON value, and the
+/// `usage` it reports.
+///
+/// The pass decodes no key: the `usage` object's members are collected while the body is
+/// validated (with duplicate `usage` keys, the last object wins). One scan instead of two matters
+/// for embeddings, whose answers run to tens of kilobytes.
+public struct BodyScan: Sendable, Equatable {
+    public var isJSON: Bool
+    public var usage: TokenUsage?
+
+    public init(isJSON: Bool, usage: TokenUsage?) {
+        self.isJSON = isJSON
+        self.usage = usage
+    }
+
+    public init(body: [UInt8]) {
+        self = body.withUnsafeBytes { buffer -> BodyScan in
             var fields: [JSONRawMember]? = nil
-            guard (try? JSONScanner.rawTopLevelMembers(buffer, expanding: "usage", nested: &fields)) != nil,
-                let fields
-            else { return nil }
+            do {
+                _ = try JSONScanner.rawTopLevelMembers(buffer, expanding: "usage", nested: &fields)
+            } catch {
+                return BodyScan(isJSON: false, usage: nil)
+            }
+            guard let fields else { return BodyScan(isJSON: true, usage: nil) }
             func value(_ keys: StaticString...) -> Int {
                 for key in keys {
                     if let member = fields.first(where: {
@@ -45,11 +65,11 @@ public struct TokenUsage: Sendable, Equatable, Codable {
             let prompt = value("prompt_tokens", "input_tokens")
             let completion = value("completion_tokens", "output_tokens")
             let total = value("total_tokens")
-            return TokenUsage(
-                promptTokens: prompt,
-                completionTokens: completion,
-                totalTokens: total > 0 ? total : prompt + completion
-            )
+            return BodyScan(
+                isJSON: true,
+                usage: TokenUsage(
+                    promptTokens: prompt, completionTokens: completion,
+                    totalTokens: total > 0 ? total : prompt + completion))
         }
     }
 }

@@ -9,12 +9,22 @@ public struct HTTPAnswer: Sendable {
     public var status: Int
     public var headers: HTTPHeaderFields
     public var body: [UInt8]
+    /// What a scan of `body` found, when one was made already (the sender scans 2xx bodies in its
+    /// own task, off the dispatch loop); readers scan the body themselves when it is nil.
+    public var bodyScan: BodyScan?
 
-    public init(status: Int, headers: HTTPHeaderFields, body: [UInt8]) {
+    public init(status: Int, headers: HTTPHeaderFields, body: [UInt8], bodyScan: BodyScan? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.bodyScan = bodyScan
     }
+
+    /// Whether `body` is exactly one JSON value (from ``bodyScan`` when present).
+    public var bodyIsJSON: Bool { bodyScan?.isJSON ?? ResponseBody.isJSONValue(body) }
+
+    /// The token usage the body reports (from ``bodyScan`` when present).
+    public var usage: TokenUsage? { bodyScan.map(\.usage) ?? TokenUsage.read(fromBody: body) }
 
     /// The provider's request id: `x-request-id`, else Azure's `apim-request-id`.
     public var requestID: String? {

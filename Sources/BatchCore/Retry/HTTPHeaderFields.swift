@@ -13,8 +13,25 @@ public struct HTTPHeaderFields: Sendable, Equatable, ExpressibleByDictionaryLite
 
     /// The first value of the field named `name`, compared case-insensitively.
     public subscript(name: String) -> String? {
-        let lowered = name.lowercased()
-        return fields.first { $0.name.lowercased() == lowered }?.value
+        fields.first { Self.namesMatch($0.name, name) }?.value
+    }
+
+    /// ASCII case-insensitive equality of two field names, without allocating (header names are
+    /// tokens: ASCII only). Runs for every header read of every answer.
+    static func namesMatch(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard x.count == y.count else { return false }
+                for i in 0..<x.count where x[i] != y[i] {
+                    // Setting bit 5 folds ASCII letters to lower case; only letters may differ so.
+                    let (p, q) = (x[i] | 0x20, y[i] | 0x20)
+                    guard p == q, p >= UInt8(ascii: "a"), p <= UInt8(ascii: "z") else { return false }
+                }
+                return true
+            }
+        }
     }
 
     public mutating func add(name: String, value: String) {

@@ -55,7 +55,7 @@ public struct RetryPolicy: Sendable, Equatable {
 
     private func decide(_ answer: HTTPAnswer, attempt: Int, limit: Int, now: Timestamp) -> RetryDecision {
         if answer.isSuccess {
-            if ResponseBody.isJSONValue(answer.body) { return .succeed }
+            if answer.bodyIsJSON { return .succeed }
             return retryOrFail(
                 code: "invalid_response_body", wait: nil, throttled: false, attempt: attempt, limit: limit)
         }

@@ -91,8 +91,10 @@ public struct RequestSender: Sendable {
                 url: endpoint.url(for: path, model: request.model), headers: headers, content: content)
             let answer = try await transport.send(outbound, timeout: timeout)
             do {
-                return .attempt(
-                    .answer(try shaper.shape(answer, expected: expected, customID: request.customID)))
+                var shaped = try shaper.shape(answer, expected: expected, customID: request.customID)
+                // Scanned here, in this request's own task, rather than on the dispatch loop.
+                if shaped.isSuccess { shaped.bodyScan = BodyScan(body: shaped.body) }
+                return .attempt(.answer(shaped))
             } catch {
                 return .attempt(.failure(TransportFailure(kind: .other, message: error.message)))
             }

@@ -39,7 +39,7 @@ extension DispatchLoop {
                 recorder.finish(
                     line: request.line, succeeded: true, attempts: item.attempts, lastError: nil,
                     model: request.model,
-                    usage: TokenUsage.read(fromBody: answer.body),
+                    usage: answer.usage,
                     output: OutputLine.answer(
                         id: lineID(item), customID: request.customID, answer: answer,
                         bodyIsJSON: true),  // `.succeed` means the policy found the body valid JSON
