@@ -4,8 +4,9 @@ import BatchCore
 ///
 /// They keep their lane slot until the commit, so that at any instant at most `concurrency`
 /// requests per lane are either on the wire or answered but unrecorded: a crash then re-sends at
-/// most `concurrency` requests per lane. The loop flushes as soon as every occupied slot is
-/// waiting for the commit, so holding slots costs at most one commit's time.
+/// most `concurrency` requests per lane. The loop flushes as soon as half the occupied slots wait
+/// for the commit: waiting until all of them did would let the requests on the wire dwindle to
+/// none before every commit (measured: about 12 % fewer requests per second at concurrency 64).
 struct AwaitingCommit {
     private(set) var items: [(item: DispatchItem, succeeded: Bool)] = []
 

@@ -78,8 +78,9 @@ struct DispatchLoop {
                         continuation.yield(.completed(item, result))
                     }
                 }
+                // Commit when due, or when half the occupied slots only wait for the commit.
                 let flushDue = recorder.flushDeadline.map { $0 <= now } ?? false
-                if flushDue || (awaiting.count > 0 && awaiting.count == state.inFlight) {
+                if flushDue || (awaiting.count > 0 && 2 * awaiting.count >= state.inFlight) {
                     try recorder.flush()
                     awaiting.release(into: &state, now: env.clock.now)
                     continue
@@ -95,16 +96,15 @@ struct DispatchLoop {
                 }
                 if state.isFinished { break }
 
-                let wakeups = [
-                    state.nextWakeup(now: now), recorder.flushDeadline,
-                    lastRenewal.advanced(by: env.lease / 3), drainDeadline,
-                ]
+                // The earliest of: the lease renewal, a retry or budget wakeup, the flush, the drain.
+                var deadline = lastRenewal.advanced(by: env.lease / 3)
+                for candidate in [state.nextWakeup(now: now), recorder.flushDeadline, drainDeadline] {
+                    if let candidate, candidate < deadline { deadline = candidate }
+                }
                 // Re-arm the timer only for an earlier deadline: an early tick is harmless.
-                if let deadline = wakeups.compactMap({ $0 }).min(),
-                    timer.map({ deadline < $0.deadline }) ?? true
-                {
+                if timer.map({ deadline < $0.deadline }) ?? true {
                     timer?.task.cancel()
-                    let clock = env.clock
+                    let (clock, deadline) = (env.clock, deadline)
                     timer = (
                         deadline,
                         Task {
