@@ -173,4 +173,29 @@ struct DispatchStateTests {
         #expect(state.isFinished)
         #expect(state.inFlight == 0)
     }
+
+    @Test("a lane's window learns from how long answers take: a queueing server narrows it")
+    func latencyDrivesTheWindow() {
+        var state = DispatchState(lowWatermark: 1000) { _ in
+            LaneSettings(concurrency: 64, cautiousStart: true)
+        }
+        state.load((1...2000).map { Self.item($0) }, now: Self.now)
+        var now = Self.now
+        var sentPerRound: [Int] = []
+        // The server answers 8 at once in 400 ms; more queue, so latency grows with the window.
+        for _ in 0..<30 {
+            let sent = Self.drainReady(&state, at: now)
+            sentPerRound.append(sent.count)
+            let latency = Int64(400 * max(1, Double(sent.count) / 8))
+            let answered = now.advanced(by: .milliseconds(latency))
+            for var item in sent {
+                item.answeredAt = answered
+                state.finished(item, succeeded: true, now: answered)
+            }
+            now = answered
+        }
+        #expect(sentPerRound.first == 4, "a cap nobody chose starts cautiously")
+        #expect(sentPerRound.max()! > 8, "it grows while the server keeps up")
+        #expect(sentPerRound.suffix(10).allSatisfy { $0 < 32 }, "and stays below the cap: \(sentPerRound)")
+    }
 }

@@ -1,17 +1,21 @@
 /// Everything that decides when a request of one lane (endpoint, deployment or model) may start,
-/// shared by every job that targets that lane: the cap on requests in flight, the pause after a
-/// 429, the per-minute budgets (``LaneBudget``) and the fair share between jobs (``FairShare``).
+/// shared by every job that targets that lane: the adaptive cap on requests in flight
+/// (``ConcurrencyLimit``), the pause after a 429, the per-minute budgets (``LaneBudget``) and the
+/// fair share between jobs (``FairShare``).
 ///
 /// A pure value: it reads no clock and does no I/O, so it is tested with plain timestamps.
 ///
 /// After a 429 the lane pauses until the server's `retry-after-ms` / `retry-after` / reset time,
 /// empties its budgets and narrows its window of requests in flight to one, widening it by one per
-/// success up to the cap (a slow start): the end of a pause never releases the whole backlog at
-/// once, and the budgets then pace the lane at the limit's rate.
+/// success (a slow start): the end of a pause never releases the whole backlog at once, and the
+/// budgets then pace the lane at the limit's rate. Answers that slow down narrow the window too.
 public struct LaneQuota: Sendable {
     public private(set) var settings: LaneSettings
-    /// The current cap on requests in flight: `settings.concurrency`, or less after a 429.
-    public private(set) var window: Int
+    /// The adaptive cap on requests in flight, at most `settings.concurrency`.
+    public private(set) var concurrency: ConcurrencyLimit
+    /// The current cap on requests in flight: `settings.concurrency`, or less after a 429, a
+    /// slowdown, or during a cautious start.
+    public var window: Int { concurrency.window }
     public private(set) var inFlight = 0
     /// No request of the lane starts before this time.
     public private(set) var pausedUntil: Timestamp?
@@ -20,7 +24,7 @@ public struct LaneQuota: Sendable {
 
     public init(settings: LaneSettings, now: Timestamp) {
         self.settings = settings
-        self.window = max(1, settings.concurrency)
+        self.concurrency = ConcurrencyLimit(cap: settings.concurrency, cautiousStart: settings.cautiousStart)
         self.budget = LaneBudget(settings: settings, now: now)
     }
 
@@ -31,7 +35,7 @@ public struct LaneQuota: Sendable {
         if settings.rpm != self.settings.rpm || settings.tpm != self.settings.tpm {
             budget = LaneBudget(settings: settings, now: now)
         }
-        window = min(max(1, settings.concurrency), window == self.settings.concurrency ? .max : window)
+        concurrency.setCap(settings.concurrency)
         self.settings = settings
     }
 
@@ -48,10 +52,11 @@ public struct LaneQuota: Sendable {
         return true
     }
 
-    /// A request's slot is free again; a success widens a narrowed window by one.
-    public mutating func finished(succeeded: Bool) {
+    /// A request's slot is free again. A success, answered after `latency`, tells the window
+    /// whether the server keeps up (see ``ConcurrencyLimit``).
+    public mutating func finished(succeeded: Bool, latency: Duration = .zero) {
         inFlight = max(0, inFlight - 1)
-        if succeeded && window < settings.concurrency { window += 1 }
+        if succeeded { concurrency.succeeded(latencyMs: Double(latency.wholeMillisecondsRoundedUp)) }
     }
 
     /// Learns from an answer's rate-limit headers; `cost` is what the server admitted on a success.
@@ -63,7 +68,7 @@ public struct LaneQuota: Sendable {
     /// empties its budgets.
     public mutating func throttled(until: Timestamp, headers: RateLimitHeaders, now: Timestamp) {
         pausedUntil = max(pausedUntil ?? until, until)
-        window = 1
+        concurrency.throttled()
         budget.throttled(headers, now: now)
     }
 

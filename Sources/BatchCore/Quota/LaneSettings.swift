@@ -9,10 +9,14 @@ public struct LaneSettings: Sendable, Equatable {
     public var rpm: Int?
     /// Tokens per minute; `nil` when not configured.
     public var tpm: Int?
+    /// Open the window at ``ConcurrencyLimit/initialWindow`` and slow-start up to `concurrency`,
+    /// rather than at `concurrency` at once: for a cap nobody chose (the default).
+    public var cautiousStart: Bool
 
-    public init(concurrency: Int, rpm: Int? = nil, tpm: Int? = nil) {
+    public init(concurrency: Int, rpm: Int? = nil, tpm: Int? = nil, cautiousStart: Bool = false) {
         self.concurrency = concurrency
         self.rpm = rpm
         self.tpm = tpm
+        self.cautiousStart = cautiousStart
     }
 }

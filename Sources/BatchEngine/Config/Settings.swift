@@ -61,14 +61,17 @@ public struct Settings: Sendable {
     }
 
     /// The limits of one lane: concurrency as above; requests and tokens per minute from the job's
-    /// options, else the deployment's configuration, else unknown (learned from the server).
+    /// options, else the deployment's configuration, else unknown (learned from the server). A
+    /// concurrency nobody configured starts cautiously (``ConcurrencyLimit``).
     public func laneSettings(endpoint: String, model: String, job: JobOptions) -> LaneSettings {
         let entry = file.endpoints[
             endpoint == Self.defaultEndpointName ? (file.defaultEndpoint ?? endpoint) : endpoint]
         let deployment = entry?.deployments?[model]
+        let configured = job.concurrency ?? deployment?.concurrency ?? entry?.concurrency
         return LaneSettings(
             concurrency: concurrency(endpoint: endpoint, model: model, job: job),
-            rpm: job.rpm ?? deployment?.rpm, tpm: job.tpm ?? deployment?.tpm)
+            rpm: job.rpm ?? deployment?.rpm, tpm: job.tpm ?? deployment?.tpm,
+            cautiousStart: configured == nil)
     }
 
     /// The retry policy for a job.

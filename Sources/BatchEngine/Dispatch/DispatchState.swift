@@ -78,9 +78,10 @@ public struct DispatchState: Sendable {
         for offset in 0..<laneOrder.count {
             let index = (nextLaneIndex + offset) % laneOrder.count
             let key = laneOrder[index]
-            guard let head = queues[key]!.first,
+            guard var head = queues[key]!.first,
                 lanes.tryStart(lane: key, tenant: tenant, cost: head.request.cost, now: now)
             else { continue }
+            (head.startedAt, head.answeredAt) = (now, nil)
             queues[key]!.removeFirst()
             if queues[key]!.isEmpty { lanes.idle(lane: key, tenant: tenant) }
             nextLaneIndex = (index + 1) % laneOrder.count
@@ -91,10 +92,10 @@ public struct DispatchState: Sendable {
         return nil
     }
 
-    /// A request came back and was recorded (or left pending because the run is stopping).
-    /// `succeeded` widens its lane's window again after a 429 narrowed it.
+    /// A request came back and was recorded (or left pending because the run is stopping). A
+    /// success tells its lane's adaptive window how long the answer took (``DispatchItem/latency``).
     public mutating func finished(_ item: DispatchItem, succeeded: Bool = false, now: Timestamp) {
-        lanes.finished(lane: item.lane, tenant: tenant, succeeded: succeeded)
+        lanes.finished(lane: item.lane, tenant: tenant, succeeded: succeeded, latency: item.latency ?? .zero)
         inFlight -= 1
     }
 

@@ -67,10 +67,11 @@ public final class SharedLanes: Sendable {
         state.withLock { $0.lanes[lane]?.idle(tenant: tenant) }
     }
 
-    /// A request of `lane` is over (recorded, retried or abandoned): frees its slot.
-    public func finished(lane: LaneKey, tenant: Int64, succeeded: Bool) {
+    /// A request of `lane` is over (recorded, retried or abandoned): frees its slot. A success
+    /// answered after `latency` feeds the lane's adaptive window.
+    public func finished(lane: LaneKey, tenant: Int64, succeeded: Bool, latency: Duration = .zero) {
         let woken = state.withLock { state -> [@Sendable () -> Void] in
-            state.lanes[lane]?.finished(succeeded: succeeded)
+            state.lanes[lane]?.finished(succeeded: succeeded, latency: latency)
             return Self.waiters(state, lane: lane, except: tenant)
         }
         for wake in woken { wake() }

@@ -20,6 +20,7 @@ extension DispatchLoop {
         case .attempt(let attempt):
             var item = item
             item.attempts += 1
+            item.answeredAt = now
             let throttledBefore = item.throttled
             var headers = RateLimitHeaders()
             if case .answer(let answer) = attempt {
