@@ -108,6 +108,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "batchd-http-floor",
+            dependencies: [
+                "BatchTransport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BatchStoreTests", dependencies: ["BatchStore", "BatchTesting"],

@@ -1,0 +1,57 @@
+import ArgumentParser
+import BatchCore
+import BatchTransport
+
+/// `batchd-http-floor`: the cost of HTTP alone, as a reference for `scripts/bench throughput`.
+///
+/// Sends `--requests` copies of one chat request through batchd's own ``AsyncHTTPTransport``
+/// (async-http-client, configured as `batchctl run` configures it), `--concurrency` at a time, and
+/// nothing else: no job file, no database, no scheduling. The client CPU it takes per request is
+/// the floor under what `batchctl run` can reach on the same machine against the same server.
+@main
+struct HTTPFloor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batchd-http-floor",
+        abstract: "Sends one request many times through batchd's HTTP transport, to measure HTTP's own cost.")
+
+    @Option(help: "The URL to POST to, e.g. http://127.0.0.1:8080/v1/chat/completions.")
+    var url: String
+    @Option(help: "How many requests to send.")
+    var requests = 20_000
+    @Option(help: "Requests in flight at once.")
+    var concurrency = 64
+
+    func validate() throws {
+        guard requests >= 1, concurrency >= 1 else {
+            throw ValidationError("--requests and --concurrency must be at least 1")
+        }
+    }
+
+    func run() async throws {
+        let transport = AsyncHTTPTransport(connectionsPerHost: concurrency)
+        let request = OutboundRequest(
+            url: url, headers: ["Content-Type": "application/json", "Authorization": "Bearer floor"],
+            body: Array(
+                #"{"model":"gpt-4o-mini","max_tokens":8,"messages":[{"role":"user","content":"Write a short line."}]}"#
+                    .utf8))
+        let failed = try await withThrowingTaskGroup(of: Bool.self) { group in
+            var (started, failed) = (0, 0)
+            func send() {
+                started += 1
+                group.addTask {
+                    let answer = try? await transport.send(request, timeout: .seconds(30))
+                    return answer?.isSuccess ?? false
+                }
+            }
+            while started < min(concurrency, requests) { send() }
+            while let succeeded = try await group.next() {
+                if !succeeded { failed += 1 }
+                if started < requests { send() }
+            }
+            return failed
+        }
+        try await transport.shutdown()
+        print("batchd-http-floor: \(requests) requests, \(failed) failed")
+        if failed > 0 { throw ExitCode.failure }
+    }
+}
