@@ -52,7 +52,9 @@ struct BatchLineParserTests {
             #"  {"body" : {"temperature":0,"model":"m"}, "extra":[1,{"custom_id":"no"}], "url":"/embeddings", "method":"POST", "custom_id":"é\u00e9"}  "#
         let request = try parser.parse(Array(text.utf8)).get()
         #expect(
-            request == BatchRequestLine(customID: "éé", path: .embeddings, model: "m", bodyRange: 12..<41))
+            request
+                == BatchRequestLine(
+                    customID: "éé", path: .embeddings, model: "m", bodyRange: 12..<41, tokenCost: 1))
     }
 
     static let rejections: [(String, String, String)] = [

@@ -45,7 +45,9 @@ extension BatchLineParser {
                 code: LineRejection.invalidBody, reason: "body must be an object, found \(body.kind)")
         }
         let model = try model(line, bodyMembers.last { $0.keyEquals("model", in: line) })
-        return BatchRequestLine(customID: customID, path: path, model: model, bodyRange: body.range)
+        return BatchRequestLine(
+            customID: customID, path: path, model: model, bodyRange: body.range,
+            tokenCost: TokenCost.estimate(members: bodyMembers, in: line, path: path))
     }
 
     private func customID(_ line: UnsafeRawBufferPointer, _ member: JSONRawMember?) throws(LineRejection)

@@ -12,12 +12,16 @@ public struct BatchRequestLine: Sendable, Equatable {
     public let model: String
     /// Byte range of the `body` object within the parsed line buffer.
     public let bodyRange: Range<Int>
+    /// What the request costs against a tokens-per-minute budget (``TokenCost``), estimated from
+    /// the body members the parser scanned anyway.
+    public let tokenCost: Int
 
     /// Creates a request line.
-    public init(customID: String, path: APIPath, model: String, bodyRange: Range<Int>) {
+    public init(customID: String, path: APIPath, model: String, bodyRange: Range<Int>, tokenCost: Int) {
         self.customID = customID
         self.path = path
         self.model = model
         self.bodyRange = bodyRange
+        self.tokenCost = tokenCost
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Estimates what a request costs against a tokens-per-minute budget, the way Azure charges it on
 /// arrival: an estimate of the prompt plus the most the answer may use.
 ///
@@ -12,21 +18,28 @@
 /// cost 0. The report sets the sum of these estimates beside the `usage` the answers reported.
 public enum TokenCost {
     public static func estimate(body: UnsafeRawBufferPointer, path: APIPath) -> Int {
-        guard let members = try? JSONScanner.topLevelMembers(body) else { return 0 }
+        var nested: [JSONRawMember]? = nil
+        guard let members = try? JSONScanner.rawTopLevelMembers(body, expanding: nil, nested: &nested) else {
+            return 0
+        }
+        return estimate(members: members, in: body, path: path)
+    }
+
+    /// The estimate from a body's top-level members, already scanned (ranges relative to
+    /// `buffer`): the line parser passes the body members it found, so ingest scans a body once.
+    static func estimate(members: [JSONRawMember], in buffer: UnsafeRawBufferPointer, path: APIPath) -> Int {
         var promptBytes = 0
         var answerLimit = 0
         var choices = 1
         for member in members {
-            let value = UnsafeRawBufferPointer(rebasing: body[member.range])
-            switch member.key {
-            case "messages", "input", "prompt", "instructions":
+            let value = UnsafeRawBufferPointer(rebasing: buffer[member.range])
+            func key(_ name: StaticString) -> Bool { member.keyEquals(name, in: buffer) }
+            if key("messages") || key("input") || key("prompt") || key("instructions") {
                 promptBytes += textBytes(value)
-            case "max_tokens", "max_completion_tokens", "max_output_tokens":
+            } else if key("max_tokens") || key("max_completion_tokens") || key("max_output_tokens") {
                 answerLimit = max(answerLimit, JSONScanner.integerValue(value) ?? 0)
-            case "n", "best_of":
+            } else if key("n") || key("best_of") {
                 choices = max(choices, JSONScanner.integerValue(value) ?? 1)
-            default:
-                break
             }
         }
         switch path {
@@ -57,10 +70,7 @@ public enum TokenCost {
             }
             inNumber = false
             let start = index + 1
-            index = start
-            while index < count && value[index] != UInt8(ascii: "\"") {
-                index += value[index] == UInt8(ascii: "\\") ? 2 : 1
-            }
+            index = closingQuote(value, from: start)
             let length = min(index, count) - start
             index += 1
             var next = index
@@ -72,5 +82,26 @@ public enum TokenCost {
             if next >= count || value[next] != UInt8(ascii: ":") { total += length }
         }
         return total
+    }
+
+    /// The index of the quote that closes a string whose contents start at `start` (or `count`
+    /// when there is none): `memchr` to each quote, which is escaped when an odd number of
+    /// backslashes precedes it. Prompts run to kilobytes; this is what keeps ingest fast.
+    private static func closingQuote(_ value: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = value.baseAddress else { return value.count }
+        var from = start
+        while from < value.count {
+            guard let found = memchr(base + from, Int32(UInt8(ascii: "\"")), value.count - from) else {
+                return value.count
+            }
+            let quote = base.distance(to: UnsafeRawPointer(found))
+            var backslashes = 0
+            while quote - backslashes - 1 >= start, value[quote - backslashes - 1] == UInt8(ascii: "\\") {
+                backslashes += 1
+            }
+            if backslashes % 2 == 0 { return quote }
+            from = quote + 1
+        }
+        return value.count
     }
 }

@@ -122,8 +122,7 @@ public struct Ingestor {
                 NewRequest(
                     line: line.number, offset: line.offset, length: line.length, customID: parsed.customID,
                     path: parsed.path.rawValue, model: parsed.model,
-                    cost: TokenCost.estimate(
-                        body: UnsafeRawBufferPointer(rebasing: bytes[parsed.bodyRange]), path: parsed.path)))
+                    cost: parsed.tokenCost))
         case .failure(let rejection):
             return .rejected(line: line.number, customID: Self.bestEffortCustomID(bytes), rejection)
         }

@@ -46,4 +46,34 @@ struct TokenCostTests {
     func minimum() {
         #expect(cost(#"{"model":"m"}"#) == 1)
     }
+
+    @Test("escaped quotes and backslashes stay inside their string; escapes count as written")
+    func escapes() {
+        // `ab\"cd\\` is 8 bytes as written, "1234" 4 more: 12 bytes, 3 tokens.
+        #expect(cost(#"{"model":"m","messages":[{"content":"ab\"cd\\","x":"1234"}]}"#) == 3)
+        // An unterminated string counts to the end instead of running past it.
+        #expect(cost(#"{"model":"m","prompt":"abcdefgh"#, .completions) == 0, "not JSON: no estimate")
+    }
+
+    @Test(
+        "the line parser's estimate is the body's, from the members it already scanned",
+        arguments: [
+            (
+                "/v1/chat/completions",
+                #"{"model":"m","messages":[{"role":"user","content":"Hi \"you\""}],"max_tokens":9,"n":2}"#
+            ),
+            (
+                "/v1/responses",
+                #"{"model":"m","input":[{"role":"user","content":"abc"}],"max_output_tokens":7}"#
+            ),
+            ("/v1/embeddings", #"{"model":"m","input":[[1734,2079],[12]]}"#),
+            ("/v1/completions", #"{"model":"m","prompt":"a","prompt":"bcdefgh","max_tokens":1}"#),
+            ("/v1/chat/completions", #"{"model":"m"}"#),
+        ])
+    func parserAgrees(url: String, body: String) throws {
+        let line = #"{"custom_id":"c","method":"POST","url":"\#(url)","body":\#(body)}"#
+        let parsed = try BatchLineParser(acceptedPaths: APIPath.supported).parse(Array(line.utf8)).get()
+        #expect(parsed.tokenCost == cost(body, parsed.path))
+        #expect(parsed.tokenCost > 0)
+    }
 }
