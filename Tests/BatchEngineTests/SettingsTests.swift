@@ -218,6 +218,18 @@ struct SettingsFileTests {
         #expect(lane.concurrency == settings.concurrency(endpoint: endpoint, model: model, job: JobOptions()))
     }
 
+    @Test(
+        "a lane starts cautiously only when no one configured its concurrency",
+        arguments: [
+            ("local", "gpt-4o-mini", nil as Int?, true), ("local", "gpt-4o-mini", 16, false),
+            ("azure-east", "gpt-4o", nil, false), ("azure-east", "gpt-4o-mini", nil, false),
+        ])
+    func cautiousStart(endpoint: String, model: String, job: Int?, cautious: Bool) throws {
+        let settings = try Settings.load(configPath: writeConfig(Self.config), environment: [:])
+        let lane = settings.laneSettings(endpoint: endpoint, model: model, job: JobOptions(concurrency: job))
+        #expect(lane.cautiousStart == cautious)
+    }
+
     @Test("a limit below 1 in the config is an error naming the file and the key")
     func zeroLimit() throws {
         let path = writeConfig(

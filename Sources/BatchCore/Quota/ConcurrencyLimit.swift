@@ -92,10 +92,13 @@ public struct ConcurrencyLimit: Sendable, Equatable {
         threshold = min(threshold, cap)
     }
 
-    /// A request succeeded after `latencyMs`.
-    public mutating func succeeded(latencyMs: Double) {
-        if round.isEmpty { roundSize = max(window, Self.minimumRoundSize) }
+    /// A request succeeded after `latencyMs` (nil when its latency is unknown: it then only
+    /// widens a slow-starting window).
+    public mutating func succeeded(latencyMs: Double?) {
+        let windowBefore = window
         if window < threshold { window += 1 }
+        guard let latencyMs else { return }
+        if round.isEmpty { roundSize = max(windowBefore, Self.minimumRoundSize) }
         round.append(latencyMs)
         guard round.count >= roundSize else { return }
         round.sort()

@@ -52,11 +52,13 @@ public struct LaneQuota: Sendable {
         return true
     }
 
-    /// A request's slot is free again. A success, answered after `latency`, tells the window
-    /// whether the server keeps up (see ``ConcurrencyLimit``).
-    public mutating func finished(succeeded: Bool, latency: Duration = .zero) {
+    /// A request's slot is free again. A success, answered after `latency` (when known), tells the
+    /// window whether the server keeps up (see ``ConcurrencyLimit``).
+    public mutating func finished(succeeded: Bool, latency: Duration? = nil) {
         inFlight = max(0, inFlight - 1)
-        if succeeded { concurrency.succeeded(latencyMs: Double(latency.wholeMillisecondsRoundedUp)) }
+        if succeeded {
+            concurrency.succeeded(latencyMs: latency.map { Double($0.wholeMillisecondsRoundedUp) })
+        }
     }
 
     /// Learns from an answer's rate-limit headers; `cost` is what the server admitted on a success.

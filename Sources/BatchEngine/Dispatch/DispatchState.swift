@@ -95,7 +95,7 @@ public struct DispatchState: Sendable {
     /// A request came back and was recorded (or left pending because the run is stopping). A
     /// success tells its lane's adaptive window how long the answer took (``DispatchItem/latency``).
     public mutating func finished(_ item: DispatchItem, succeeded: Bool = false, now: Timestamp) {
-        lanes.finished(lane: item.lane, tenant: tenant, succeeded: succeeded, latency: item.latency ?? .zero)
+        lanes.finished(lane: item.lane, tenant: tenant, succeeded: succeeded, latency: item.latency)
         inFlight -= 1
     }
 

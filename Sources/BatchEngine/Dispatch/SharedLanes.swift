@@ -69,7 +69,7 @@ public final class SharedLanes: Sendable {
 
     /// A request of `lane` is over (recorded, retried or abandoned): frees its slot. A success
     /// answered after `latency` feeds the lane's adaptive window.
-    public func finished(lane: LaneKey, tenant: Int64, succeeded: Bool, latency: Duration = .zero) {
+    public func finished(lane: LaneKey, tenant: Int64, succeeded: Bool, latency: Duration? = nil) {
         let woken = state.withLock { state -> [@Sendable () -> Void] in
             state.lanes[lane]?.finished(succeeded: succeeded, latency: latency)
             return Self.waiters(state, lane: lane, except: tenant)

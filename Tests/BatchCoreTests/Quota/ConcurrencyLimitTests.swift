@@ -124,4 +124,14 @@ struct ConcurrencyLimitTests {
         }
         #expect(limit.window == 2)
     }
+
+    @Test("a success of unknown latency widens a slow start but is not a latency sample")
+    func unknownLatency() {
+        var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
+        for _ in 0..<40 { limit.succeeded(latencyMs: nil) }
+        #expect(limit.window == 44)
+        #expect(limit.baselineMs == nil, "no round was judged")
+        Self.answer(&limit, 44, latencyMs: 300)
+        #expect(limit.baselineMs == 300)
+    }
 }
