@@ -34,16 +34,12 @@ final class FakeNotifySocket: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// The next message, waiting up to 30 s on a Dispatch thread (never blocking the
-    /// cooperative pool, where the code under test runs).
+    /// The next message, waiting up to 30 s on a thread of its own (``blockingWait(_:)``).
     func next() async -> String? {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                let count = recv(self.fd, &buffer, buffer.count, 0)
-                continuation.resume(
-                    returning: count < 0 ? nil : String(decoding: buffer[0..<count], as: UTF8.self))
-            }
+        await blockingWait {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(self.fd, &buffer, buffer.count, 0)
+            return count < 0 ? nil : String(decoding: buffer[0..<count], as: UTF8.self)
         }
     }
 }

@@ -1,3 +1,4 @@
+import BatchTesting
 import Foundation
 import Testing
 
@@ -147,16 +148,13 @@ final class NotifyListener: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// The next datagram, or `nil` after 20 s without one (waits on a Dispatch thread, never
-    /// blocking the cooperative pool).
+    /// The next datagram, or `nil` after 20 s without one (waits on a thread of its own:
+    /// ``blockingWait(_:)``).
     func next() async -> String? {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                let count = recv(self.fd, &buffer, buffer.count, 0)
-                continuation.resume(
-                    returning: count < 0 ? nil : String(decoding: buffer[0..<count], as: UTF8.self))
-            }
+        await blockingWait {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(self.fd, &buffer, buffer.count, 0)
+            return count < 0 ? nil : String(decoding: buffer[0..<count], as: UTF8.self)
         }
     }
 }

@@ -1,3 +1,4 @@
+import BatchTesting
 import Foundation
 
 /// A child process started by a test, with its output captured to files.
@@ -33,13 +34,10 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Waits for the process to exit and returns its status (128 + signal when killed by one).
     func wait() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                self.process.waitUntilExit()
-                let status = self.process.terminationStatus
-                continuation.resume(
-                    returning: self.process.terminationReason == .uncaughtSignal ? 128 + status : status)
-            }
+        await blockingWait {
+            self.process.waitUntilExit()
+            let status = self.process.terminationStatus
+            return self.process.terminationReason == .uncaughtSignal ? 128 + status : status
         }
     }
 
