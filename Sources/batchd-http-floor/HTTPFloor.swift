@@ -5,9 +5,11 @@ import BatchTransport
 /// `batchd-http-floor`: the cost of HTTP alone, as a reference for `scripts/bench throughput`.
 ///
 /// Sends `--requests` copies of one chat request through batchd's own ``AsyncHTTPTransport``
-/// (async-http-client, configured as `batchctl run` configures it), `--concurrency` at a time, and
-/// nothing else: no job file, no database, no scheduling. The client CPU it takes per request is
-/// the floor under what `batchctl run` can reach on the same machine against the same server.
+/// (async-http-client, configured as for `batchctl run`, except that the pool holds exactly
+/// `--concurrency` connections where `batchctl run` allows four times its concurrency for several
+/// lanes), `--concurrency` at a time, and nothing else: no job file, no database, no scheduling.
+/// The client CPU it takes per request is the floor under what `batchctl run` can reach on the
+/// same machine against the same server.
 @main
 struct HTTPFloor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

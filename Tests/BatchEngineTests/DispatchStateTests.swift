@@ -189,7 +189,7 @@ struct DispatchStateTests {
             let latency = Int64(400 * max(1, Double(sent.count) / 8))
             let answered = now.advanced(by: .milliseconds(latency))
             for var item in sent {
-                item.answeredAt = answered
+                item.latency = .milliseconds(latency)
                 state.finished(item, succeeded: true, now: answered)
             }
             now = answered

@@ -3,6 +3,7 @@ import BatchEngine
 import BatchTesting
 import BatchTransport
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("JobRunner: sending and recording")
@@ -17,6 +18,26 @@ struct JobRunnerTests {
             throw CancellationError()
         }
         return job
+    }
+
+    @Test("the sender times each answer; the lane's window learns that latency, and forgets it after the job")
+    func answerLatencyReachesTheLane() async throws {
+        let ids = (1...40).map { "t\($0)" }
+        let job = try fixture.submit(fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 1))
+        let environment = fixture.environment(ScriptedTransport { _, _ in .json(200, "{}") })
+        let lane = LaneKey(endpoint: Settings.defaultEndpointName, model: "gpt-4o-mini")
+        let seen = Mutex<Double?>(nil)
+        let (clock, lanes) = (fixture.clock, environment.lanes)
+        let transport = ScriptedTransport { request, index in
+            clock.advance(by: .milliseconds(300))  // the server takes 300 ms
+            if index == 30 { seen.withLock { $0 = lanes.quota(lane)?.concurrency.baselineMs } }
+            return RunnerFixture.ok(request)
+        }
+        var running = environment
+        running.transport = transport
+        _ = try completed(try await JobRunner(jobID: job.id, environment: running).run())
+        #expect(seen.withLock { $0 } == 300)
+        #expect(lanes.quota(lane)?.concurrency.baselineMs == nil, "the next job starts afresh")
     }
 
     @Test("every request succeeds: one results line per custom_id, a report, job completed")

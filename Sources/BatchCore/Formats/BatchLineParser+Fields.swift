@@ -47,7 +47,8 @@ extension BatchLineParser {
         let model = try model(line, bodyMembers.last { $0.keyEquals("model", in: line) })
         return BatchRequestLine(
             customID: customID, path: path, model: model, bodyRange: body.range,
-            tokenCost: TokenCost.estimate(members: bodyMembers, in: line, path: path))
+            tokenCost: estimatesTokenCost ? TokenCost.estimate(members: bodyMembers, in: line, path: path) : 0
+        )
     }
 
     private func customID(_ line: UnsafeRawBufferPointer, _ member: JSONRawMember?) throws(LineRejection)

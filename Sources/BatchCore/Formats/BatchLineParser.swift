@@ -14,11 +14,18 @@ public struct BatchLineParser: Sendable {
     public var maxLineBytes: Int
     /// Operations accepted in `url`.
     public var acceptedPaths: Set<APIPath>
+    /// Whether ``BatchRequestLine/tokenCost`` is estimated (ingest) or left 0 (a line read back to
+    /// be sent, whose cost is already stored).
+    public var estimatesTokenCost: Bool
 
     /// Creates a parser; by default lines up to 4 MiB and the five JSON-bodied operations.
-    public init(maxLineBytes: Int = 4 * 1024 * 1024, acceptedPaths: Set<APIPath> = APIPath.batchDefaults) {
+    public init(
+        maxLineBytes: Int = 4 * 1024 * 1024, acceptedPaths: Set<APIPath> = APIPath.batchDefaults,
+        estimatesTokenCost: Bool = true
+    ) {
         self.maxLineBytes = maxLineBytes
         self.acceptedPaths = acceptedPaths
+        self.estimatesTokenCost = estimatesTokenCost
     }
 
     /// Parses one line; `bodyRange` in the result is relative to `line`.

@@ -13,7 +13,8 @@ public struct BatchRequestLine: Sendable, Equatable {
     /// Byte range of the `body` object within the parsed line buffer.
     public let bodyRange: Range<Int>
     /// What the request costs against a tokens-per-minute budget (``TokenCost``), estimated from
-    /// the body members the parser scanned anyway.
+    /// the body members the parser scanned anyway; 0 from a parser that does not estimate
+    /// (``BatchLineParser/estimatesTokenCost``).
     public let tokenCost: Int
 
     /// Creates a request line.

@@ -30,7 +30,8 @@
 /// batchd's own scheduling is most of the latency, and queueing is not what limits it.
 ///
 /// ## Worked example
-/// Cautious start, cap 64, answers taking about 400 ms while the server has room:
+/// A cautious start under a cap of 64 (in batchd a cautious start comes with the default cap, 16;
+/// 64 makes the rounds easier to follow), answers taking about 400 ms while the server has room:
 ///
 /// | round | answers | window  | median   | decision                                           |
 /// |-------|---------|---------|----------|----------------------------------------------------|
@@ -107,10 +108,12 @@ public struct ConcurrencyLimit: Sendable, Equatable {
         endRound(median: median)
     }
 
-    /// A 429: one request in flight, then slow start back up to the threshold.
+    /// A 429: one request in flight, then slow start back up to the threshold. Rounds start over:
+    /// latencies from before the 429 are not compared with those after it.
     public mutating func throttled() {
         window = 1
         round.removeAll(keepingCapacity: true)
+        (skipNextRound, lastSlowMs, withoutRelief) = (false, nil, 0)
     }
 
     private mutating func endRound(median: Double) {
@@ -135,7 +138,8 @@ public struct ConcurrencyLimit: Sendable, Equatable {
             (baselineMs, threshold, lastSlowMs, withoutRelief) = (median, cap, nil, 0)
             return
         }
-        window = max(min(Self.minimumWindow, cap), Int(Double(window) * 0.8))
+        // Never a rise: a window already below the minimum (one, after a 429) stays where it is.
+        window = min(window, max(min(Self.minimumWindow, cap), Int(Double(window) * 0.8)))
         threshold = window
         skipNextRound = true
     }

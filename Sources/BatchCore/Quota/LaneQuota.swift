@@ -7,8 +7,9 @@
 ///
 /// After a 429 the lane pauses until the server's `retry-after-ms` / `retry-after` / reset time,
 /// empties its budgets and narrows its window of requests in flight to one, widening it by one per
-/// success (a slow start): the end of a pause never releases the whole backlog at once, and the
-/// budgets then pace the lane at the limit's rate. Answers that slow down narrow the window too.
+/// success up to the slow-start threshold (see ``ConcurrencyLimit``): the end of a pause never
+/// releases the whole backlog at once, and the budgets then pace the lane at the limit's rate.
+/// Answers that slow down narrow the window too.
 public struct LaneQuota: Sendable {
     public private(set) var settings: LaneSettings
     /// The adaptive cap on requests in flight, at most `settings.concurrency`.
@@ -86,7 +87,15 @@ public struct LaneQuota: Sendable {
     }
 
     public mutating func join(tenant: Int64, weight: Int) { share.join(tenant, weight: weight) }
-    public mutating func leave(tenant: Int64) { share.leave(tenant) }
+    /// Job `tenant` left the lane. When it was the last, the adaptive window starts over for the
+    /// next job (its answers may take quite another time); budgets and a pause are the server's
+    /// and stay.
+    public mutating func leave(tenant: Int64) {
+        share.leave(tenant)
+        if share.tenantCount == 0 {
+            concurrency = ConcurrencyLimit(cap: settings.concurrency, cautiousStart: settings.cautiousStart)
+        }
+    }
     /// The job has nothing ready for this lane now.
     public mutating func idle(tenant: Int64) { share.setWaiting(tenant, false) }
 }

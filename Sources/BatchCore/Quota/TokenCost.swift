@@ -17,6 +17,11 @@
 /// `"max_tokens": 500` cost ceil((4 + 172) / 4) + 500 = 544. Requests with no token budget (audio)
 /// cost 0. The report sets the sum of these estimates beside the `usage` the answers reported.
 public enum TokenCost {
+    /// The largest estimate given, above any model's context and answer combined: a body asking
+    /// for an absurd `max_tokens` (which the server refuses, uncharged) neither traps nor holds its
+    /// lane's token budget in debt for hours.
+    public static let maximum = 4_000_000
+
     public static func estimate(body: UnsafeRawBufferPointer, path: APIPath) -> Int {
         var nested: [JSONRawMember]? = nil
         guard let members = try? JSONScanner.rawTopLevelMembers(body, expanding: nil, nested: &nested) else {
@@ -42,13 +47,16 @@ public enum TokenCost {
                 choices = max(choices, JSONScanner.integerValue(value) ?? 1)
             }
         }
+        let prompt = max(1, promptBytes / 4 + (promptBytes % 4 == 0 ? 0 : 1))
         switch path {
         case .audioTranscriptions, .audioTranslations:
             return 0
         case .embeddings, .moderations:
-            return max(1, (promptBytes + 3) / 4)
+            return prompt
         default:
-            return max(1, (promptBytes + 3) / 4) + answerLimit * choices
+            // Saturating: a body asking for absurd limits must not trap, only cost "everything".
+            let (answer, overflow) = answerLimit.multipliedReportingOverflow(by: choices)
+            return overflow ? Self.maximum : min(Self.maximum, prompt + min(answer, Self.maximum))
         }
     }
 

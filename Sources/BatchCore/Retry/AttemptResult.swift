@@ -12,12 +12,19 @@ public struct HTTPAnswer: Sendable {
     /// What a scan of `body` found, when one was made already (the sender scans 2xx bodies in its
     /// own task, off the dispatch loop); readers scan the body themselves when it is nil.
     public var bodyScan: BodyScan?
+    /// How long the server took, from sending the request to the answer's last byte, when the
+    /// sender measured it; it drives the lane's adaptive window (``ConcurrencyLimit``).
+    public var latency: Duration?
 
-    public init(status: Int, headers: HTTPHeaderFields, body: [UInt8], bodyScan: BodyScan? = nil) {
+    public init(
+        status: Int, headers: HTTPHeaderFields, body: [UInt8], bodyScan: BodyScan? = nil,
+        latency: Duration? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
         self.bodyScan = bodyScan
+        self.latency = latency
     }
 
     /// Whether `body` is exactly one JSON value (from ``bodyScan`` when present).

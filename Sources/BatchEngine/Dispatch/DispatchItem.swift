@@ -11,16 +11,9 @@ public struct DispatchItem: Sendable {
     public var throttled = 0
     /// When it may be sent.
     public var due: Timestamp
-    /// When its current attempt started, and when that attempt's answer came: the latency that
-    /// drives the lane's adaptive window (see ``ConcurrencyLimit``).
-    public var startedAt: Timestamp?
-    public var answeredAt: Timestamp?
-
-    /// How long the current attempt took to be answered, once it has been.
-    public var latency: Duration? {
-        guard let startedAt, let answeredAt else { return nil }
-        return .milliseconds(max(0, answeredAt.milliseconds - startedAt.milliseconds))
-    }
+    /// How long the server took to answer its latest attempt (``HTTPAnswer/latency``); a success's
+    /// latency drives the lane's adaptive window (see ``ConcurrencyLimit``).
+    public var latency: Duration?
 
     public init(request: PendingRequest, lane: LaneKey) {
         self.request = request

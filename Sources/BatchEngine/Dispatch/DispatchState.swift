@@ -78,10 +78,9 @@ public struct DispatchState: Sendable {
         for offset in 0..<laneOrder.count {
             let index = (nextLaneIndex + offset) % laneOrder.count
             let key = laneOrder[index]
-            guard var head = queues[key]!.first,
+            guard let head = queues[key]!.first,
                 lanes.tryStart(lane: key, tenant: tenant, cost: head.request.cost, now: now)
             else { continue }
-            (head.startedAt, head.answeredAt) = (now, nil)
             queues[key]!.removeFirst()
             if queues[key]!.isEmpty { lanes.idle(lane: key, tenant: tenant) }
             nextLaneIndex = (index + 1) % laneOrder.count

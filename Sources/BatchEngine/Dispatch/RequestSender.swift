@@ -32,11 +32,14 @@ public struct RequestSender: Sendable {
     public let uploads: UploadForm
     /// Turns 2xx answers into what the results line holds.
     public let shaper: AnswerShaper
+    /// Times each answer (``HTTPAnswer/latency``).
+    public let clock: any BatchClock
 
     public init(
         endpoint: Endpoint, transport: any HTTPTransport, input: InputFile, timeout: Duration,
-        parser: BatchLineParser = BatchLineParser(acceptedPaths: APIPath.supported),
-        uploadPolicy: UploadPolicy = UploadPolicy()
+        parser: BatchLineParser = BatchLineParser(
+            acceptedPaths: APIPath.supported, estimatesTokenCost: false),
+        uploadPolicy: UploadPolicy = UploadPolicy(), clock: any BatchClock = SystemClock()
     ) {
         self.endpoint = endpoint
         self.transport = transport
@@ -45,6 +48,7 @@ public struct RequestSender: Sendable {
         self.parser = parser
         self.uploads = UploadForm(policy: uploadPolicy, inputPath: input.path)
         self.shaper = AnswerShaper(writer: BinaryOutputWriter(inputPath: input.path))
+        self.clock = clock
     }
 
     public func send(_ item: DispatchItem) async -> Result {
@@ -89,7 +93,9 @@ public struct RequestSender: Sendable {
             headers.add(name: "User-Agent", value: "batchd/0.1")
             let outbound = OutboundRequest(
                 url: endpoint.url(for: path, model: request.model), headers: headers, content: content)
-            let answer = try await transport.send(outbound, timeout: timeout)
+            let sentAt = clock.now
+            var answer = try await transport.send(outbound, timeout: timeout)
+            answer.latency = .milliseconds(max(0, clock.now.milliseconds - sentAt.milliseconds))
             do {
                 var shaped = try shaper.shape(answer, expected: expected, customID: request.customID)
                 // Scanned here, in this request's own task, rather than on the dispatch loop.

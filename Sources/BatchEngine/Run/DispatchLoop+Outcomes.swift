@@ -20,10 +20,11 @@ extension DispatchLoop {
         case .attempt(let attempt):
             var item = item
             item.attempts += 1
-            item.answeredAt = now
+            item.latency = nil
             let throttledBefore = item.throttled
             var headers = RateLimitHeaders()
             if case .answer(let answer) = attempt {
+                item.latency = answer.latency
                 headers = RateLimitHeaders(answer.headers)
                 state.observe(
                     lane: item.lane, headers: headers, success: answer.isSuccess, cost: request.cost, now: now
@@ -52,7 +53,7 @@ extension DispatchLoop {
                     line: request.line, succeeded: false, attempts: item.attempts, lastError: code,
                     model: request.model, usage: nil, output: failureLine(item, attempt, code: code), now: now
                 )
-                state.finished(item, now: now)
+                awaiting.append(item, succeeded: false)
                 record(succeeded: false)
                 logger.debug(
                     "request failed", metadata: ["custom_id": "\(request.customID)", "code": "\(code)"])

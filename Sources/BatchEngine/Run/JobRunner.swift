@@ -113,7 +113,8 @@ public final class JobRunner: Sendable {
         }
         let sender = RequestSender(
             endpoint: endpoint, transport: env.transport, input: try InputFile(path: job.inputPath),
-            timeout: env.settings.requestTimeout(job: job.options), uploadPolicy: env.settings.uploadPolicy)
+            timeout: env.settings.requestTimeout(job: job.options), uploadPolicy: env.settings.uploadPolicy,
+            clock: env.clock)
         let recorder = OutcomeRecorder(store: env.store, jobID: jobID, results: results, errors: errors)
         let loop = DispatchLoop(
             jobID: jobID, endpointName: endpoint.name, options: job.options,

@@ -134,4 +134,15 @@ struct ConcurrencyLimitTests {
         Self.answer(&limit, 44, latencyMs: 300)
         #expect(limit.baselineMs == 300)
     }
+
+    @Test("a 429 starts the no-relief count over")
+    func throttledForgetsSlowRounds() {
+        var limit = ConcurrencyLimit(cap: 64)
+        Self.answer(&limit, 64, latencyMs: 100)
+        Self.answer(&limit, 64, latencyMs: 1000)
+        #expect(limit.window == 51, "a slow round before the 429")
+        limit.throttled()
+        for _ in 0..<3 { Self.round(&limit) { _ in 1000 } }  // judged, not judged, judged
+        #expect(limit.baselineMs == 100, "only one slow round without relief since the 429")
+    }
 }

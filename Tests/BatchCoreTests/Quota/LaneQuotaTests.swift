@@ -61,4 +61,19 @@ struct LaneQuotaTests {
         #expect(quota.window == 2)
         #expect(quota.budget.requests != nil)
     }
+
+    @Test("when its last job leaves, the lane's window starts over; its pause stays")
+    func lastTenantLeaves() {
+        var quota = LaneQuota(settings: LaneSettings(concurrency: 8, cautiousStart: true), now: Self.start)
+        quota.join(tenant: 1, weight: 1)
+        quota.join(tenant: 2, weight: 1)
+        let until = Self.start.advanced(by: .seconds(5))
+        quota.throttled(until: until, headers: RateLimitHeaders(), now: Self.start)
+        #expect(quota.window == 1)
+        quota.leave(tenant: 1)
+        #expect(quota.window == 1, "a job still on the lane keeps what it learned")
+        quota.leave(tenant: 2)
+        #expect(quota.window == ConcurrencyLimit.initialWindow)
+        #expect(quota.pausedUntil == until)
+    }
 }

@@ -55,6 +55,15 @@ struct TokenCostTests {
         #expect(cost(#"{"model":"m","prompt":"abcdefgh"#, .completions) == 0, "not JSON: no estimate")
     }
 
+    @Test("absurd limits saturate at the maximum instead of overflowing")
+    func saturates() {
+        #expect(
+            cost(#"{"model":"m","prompt":"a","max_tokens":4611686018427387904,"n":4}"#, .completions)
+                == TokenCost.maximum)
+        #expect(cost(#"{"model":"m","prompt":"a","max_tokens":9000000}"#, .completions) == TokenCost.maximum)
+        #expect(cost(#"{"model":"m","prompt":"a","max_tokens":100,"n":2}"#, .completions) == 201)
+    }
+
     @Test(
         "the line parser's estimate is the body's, from the members it already scanned",
         arguments: [
