@@ -60,7 +60,7 @@ public struct ConcurrencyLimit: Sendable, Equatable {
     public static let initialWindow = 4
     /// Slowdowns never shrink the window below this (or the cap, if lower).
     public static let minimumWindow = 2
-    /// A round slower than `tolerance × baseline + slack` counts as a slowdown.
+    /// A round slower than `tolerance × baseline + slackMs` counts as a slowdown.
     public static let tolerance = 2.0
     public static let slackMs = 50.0
     static let minimumRoundSize = 16

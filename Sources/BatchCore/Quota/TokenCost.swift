@@ -47,7 +47,7 @@ public enum TokenCost {
                 choices = max(choices, JSONScanner.integerValue(value) ?? 1)
             }
         }
-        let prompt = max(1, promptBytes / 4 + (promptBytes % 4 == 0 ? 0 : 1))
+        let prompt = max(1, (promptBytes + 3) / 4)
         switch path {
         case .audioTranscriptions, .audioTranslations:
             return 0

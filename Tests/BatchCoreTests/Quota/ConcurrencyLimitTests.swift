@@ -13,6 +13,15 @@ struct ConcurrencyLimitTests {
         for _ in 0..<max(limit.window, 16) { limit.succeeded(latencyMs: latency(limit.window)) }
     }
 
+    /// A configured cap of 64 with a 100 ms baseline, after one slow round shrank it to 51.
+    static func slowedOnce() -> ConcurrencyLimit {
+        var limit = ConcurrencyLimit(cap: 64)
+        answer(&limit, 64, latencyMs: 100)
+        answer(&limit, 64, latencyMs: 1000)
+        #expect(limit.window == 51, "one slow round: 64 × 0.8")
+        return limit
+    }
+
     @Test("the worked example of the doc comment, round by round")
     func workedExample() {
         var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
@@ -95,10 +104,7 @@ struct ConcurrencyLimitTests {
 
     @Test("a 429 restarts from one request and slow-starts back to the threshold only")
     func throttled() {
-        var limit = ConcurrencyLimit(cap: 64)
-        Self.answer(&limit, 64, latencyMs: 100)
-        Self.answer(&limit, 64, latencyMs: 1000)
-        #expect(limit.window == 51)
+        var limit = Self.slowedOnce()
         limit.throttled()
         #expect(limit.window == 1)
         Self.answer(&limit, 8, latencyMs: 100)
@@ -137,10 +143,7 @@ struct ConcurrencyLimitTests {
 
     @Test("a 429 starts the no-relief count over")
     func throttledForgetsSlowRounds() {
-        var limit = ConcurrencyLimit(cap: 64)
-        Self.answer(&limit, 64, latencyMs: 100)
-        Self.answer(&limit, 64, latencyMs: 1000)
-        #expect(limit.window == 51, "a slow round before the 429")
+        var limit = Self.slowedOnce()
         limit.throttled()
         for _ in 0..<3 { Self.round(&limit) { _ in 1000 } }  // judged, not judged, judged
         #expect(limit.baselineMs == 100, "only one slow round without relief since the 429")
