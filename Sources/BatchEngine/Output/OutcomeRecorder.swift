@@ -16,7 +16,7 @@ public final class OutcomeRecorder {
 
     private var resultBytes: [UInt8] = []
     private var errorBytes: [UInt8] = []
-    private var finished: [(line: Int, state: RequestState, attempts: Int, lastError: String?)] = []
+    private var finished: [RequestOutcome] = []
     private var retries: [(line: Int, attempts: Int, nextAttemptAt: Timestamp, code: String)] = []
     private var usage: [String: (requests: Int, usage: TokenUsage)] = [:]
     private var delta = JobCounts()
@@ -57,7 +57,10 @@ public final class OutcomeRecorder {
             errorBytes.append(contentsOf: output)
             delta.failed += 1
         }
-        finished.append((line, succeeded ? .succeeded : .failed, attempts, lastError))
+        finished.append(
+            RequestOutcome(
+                line: line, state: succeeded ? .succeeded : .failed, attempts: attempts, lastError: lastError)
+        )
         if let tokens {
             var entry = usage[model] ?? (0, TokenUsage())
             entry.requests += 1
@@ -96,11 +99,7 @@ public final class OutcomeRecorder {
         let committed = CommittedOutput(resultsBytes: results.length, errorsBytes: errors.length)
         let (jobID, finished, retries, usage, delta) = (jobID, finished, retries, usage, delta)
         try store.write { tx in
-            for entry in finished {
-                try tx.recordOutcome(
-                    job: jobID, line: entry.line, state: entry.state, attempts: entry.attempts,
-                    lastError: entry.lastError)
-            }
+            try tx.recordOutcomes(job: jobID, finished)
             for entry in retries {
                 try tx.recordRetry(
                     job: jobID, line: entry.line, attempts: entry.attempts,

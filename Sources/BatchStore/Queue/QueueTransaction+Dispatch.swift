@@ -82,10 +82,8 @@ extension QueueTransaction {
     public func recordOutcome(job: Int64, line: Int, state: RequestState, attempts: Int, lastError: String?)
         throws
     {
-        try connection.statement(
-            "UPDATE requests SET state = ?, attempts = ?, last_error = ? WHERE job_id = ? AND line = ?"
-        ).bind(Int(state.rawValue), at: 1).bind(attempts, at: 2).bind(lastError, at: 3).bind(job, at: 4)
-            .bind(line, at: 5).run()
+        try recordOutcomes(
+            job: job, [RequestOutcome(line: line, state: state, attempts: attempts, lastError: lastError)])
     }
 
     /// Records a failed attempt that will be retried at `nextAttemptAt`.
