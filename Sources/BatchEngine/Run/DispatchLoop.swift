@@ -5,7 +5,8 @@ import Logging
 
 /// An event the dispatch loop reacts to.
 enum RunEvent: Sendable {
-    case completed(DispatchItem, RequestSender.Result)
+    /// Sends finished; their results wait in the ``CompletionInbox``.
+    case completions
     case tick
     case drain
 }
@@ -55,6 +56,7 @@ struct DispatchLoop {
         var drainDeadline: Timestamp?
         var awaiting = AwaitingCommit()
         defer { timer?.task.cancel() }
+        let inbox = CompletionInbox { continuation.yield(.completions) }
 
         return try await withThrowingDiscardingTaskGroup { group in
             var iterator = events.makeAsyncIterator()
@@ -75,7 +77,7 @@ struct DispatchLoop {
                     recorder.noteAttempt()
                     group.addTask {
                         let result = await sender.send(item)
-                        continuation.yield(.completed(item, result))
+                        inbox.deliver(item, result)
                     }
                 }
                 // Commit when due, or when half the occupied slots only wait for the commit.
@@ -129,8 +131,10 @@ struct DispatchLoop {
                         progress.update { $0.phase = .draining }
                         logger.info("draining", metadata: ["in_flight": "\(state.inFlight)"])
                     }
-                case .completed(let item, let result):
-                    try handle(item, result, state: &state, awaiting: &awaiting, policy: policy, now: now)
+                case .completions:
+                    for (item, result) in inbox.takeAll() {
+                        try handle(item, result, state: &state, awaiting: &awaiting, policy: policy, now: now)
+                    }
                 }
             }
             try recorder.flush()
