@@ -1,5 +1,7 @@
 import ArgumentParser
 import BatchEngine
+import BatchTransport
 
 TerminationSignals.unblock()
+EventLoopExecutor.install()
 await Batchctl.parseAndRun()

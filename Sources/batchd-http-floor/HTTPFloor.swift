@@ -10,7 +10,6 @@ import BatchTransport
 /// lanes), `--concurrency` at a time, and nothing else: no job file, no database, no scheduling.
 /// The client CPU it takes per request is the floor under what `batchctl run` can reach on the
 /// same machine against the same server.
-@main
 struct HTTPFloor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batchd-http-floor",

@@ -64,8 +64,10 @@ struct DispatchLoop {
                 var now = env.clock.now
                 if state.wantsMoreInput {
                     let after = state.loadedThroughLine
-                    let page = try env.store.read {
-                        try $0.pendingRequests(job: jobID, afterLine: after, limit: pageSize)
+                    let page = try await BlockingWork.run {
+                        try env.store.read {
+                            try $0.pendingRequests(job: jobID, afterLine: after, limit: pageSize)
+                        }
                     }
                     state.load(
                         page.map {
@@ -83,7 +85,7 @@ struct DispatchLoop {
                 // Commit when due, or when half the occupied slots only wait for the commit.
                 let flushDue = recorder.flushDeadline.map { $0 <= now } ?? false
                 if flushDue || (awaiting.count > 0 && 2 * awaiting.count >= state.inFlight) {
-                    try recorder.flush()
+                    try await BlockingWork.run { try recorder.flush() }
                     awaiting.release(into: &state, now: env.clock.now)
                     continue
                 }
@@ -137,7 +139,7 @@ struct DispatchLoop {
                     }
                 }
             }
-            try recorder.flush()
+            try await BlockingWork.run { try recorder.flush() }
             awaiting.release(into: &state, now: env.clock.now)
             if let reason = state.stopReason { return .stopped(code: reason.code, message: reason.message) }
             // Cancellation ends the event stream early: then, as after a drain, unrecorded requests

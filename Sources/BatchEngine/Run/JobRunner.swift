@@ -87,14 +87,17 @@ public final class JobRunner: Sendable {
         let errors = try OutputFile(path: files.errors, committedLength: job.committedOutput.errorsBytes)
         if !job.ingest.done {
             progress.update { $0.phase = .ingesting }
-            var renewed = env.clock.now
-            try Ingestor(uploadPolicy: env.settings.uploadPolicy).run(
-                job: job, store: env.store, errors: errors
-            ) {
-                let now = env.clock.now
-                if now.milliseconds - renewed.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3 {
-                    try env.renewLease(job: self.jobID, now: now)
-                    renewed = now
+            // Seconds of reading and SQLite for a large input: on the blocking pool.
+            try await BlockingWork.run {
+                var renewed = env.clock.now
+                try Ingestor(uploadPolicy: env.settings.uploadPolicy).run(
+                    job: job, store: env.store, errors: errors
+                ) {
+                    let now = env.clock.now
+                    if now.milliseconds - renewed.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3 {
+                        try env.renewLease(job: self.jobID, now: now)
+                        renewed = now
+                    }
                 }
             }
         } else {
