@@ -40,8 +40,11 @@ struct Batchd: AsyncParsableCommand {
     )
     var maxJobs: Int = 16
 
-    @Option(help: "Connections per host in the HTTP client's pool.")
-    var connections: Int = 64
+    @Option(
+        help:
+            "Connections per host in the HTTP client's pool (shared by all lanes on that host: four lanes at the default concurrency of 64)."
+    )
+    var connections: Int = 256
 
     @Option(help: "Seconds a graceful stop waits for requests in flight before abandoning them.")
     var drainTimeout: Double = 60

@@ -184,12 +184,12 @@ struct SettingsFileTests {
     }
 
     @Test(
-        "concurrency: job, then deployment, then endpoint, then 16",
+        "concurrency: job, then deployment, then endpoint, then 64",
         arguments: [
             ("azure-east", "gpt-4o-mini", 4 as Int?, 4), ("azure-east", "gpt-4o-mini", nil, 32),
             ("azure-east", "gpt-4o", nil, 8), ("default", "gpt-4o-mini", nil, 32),
             ("default", "other", nil, 8),
-            ("local", "gpt-4o-mini", nil, 16), ("unknown", "m", nil, 16), ("local", "m", 0, 1),
+            ("local", "gpt-4o-mini", nil, 64), ("unknown", "m", nil, 64), ("local", "m", 0, 1),
         ])
     func concurrency(endpoint: String, model: String, job: Int?, expected: Int) throws {
         let settings = try Settings.load(configPath: writeConfig(Self.config), environment: [:])

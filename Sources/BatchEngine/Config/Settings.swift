@@ -10,7 +10,7 @@ import Foundation
 /// else `OPENAI_BASE_URL` (default `https://api.openai.com/v1`) + `OPENAI_API_KEY`.
 public struct Settings: Sendable {
     public static let defaultEndpointName = "default"
-    public static let defaultConcurrency = 16
+    public static let defaultConcurrency = 64
     public static let defaultMaxAttempts = 8
     public static let defaultRequestTimeout: Duration = .seconds(600)
 
@@ -52,7 +52,7 @@ public struct Settings: Sendable {
     }
 
     /// Requests in flight at once for one lane: the job's option, else the deployment's, else the
-    /// endpoint's, else 16.
+    /// endpoint's, else 64.
     public func concurrency(endpoint: String, model: String, job: JobOptions) -> Int {
         let entry = file.endpoints[
             endpoint == Self.defaultEndpointName ? (file.defaultEndpoint ?? endpoint) : endpoint]
