@@ -10,11 +10,6 @@ import BatchTransport
 /// lanes), `--concurrency` at a time, and nothing else: no job file, no database, no scheduling.
 /// The client CPU it takes per request is the floor under what `batchctl run` can reach on the
 /// same machine against the same server.
-///
-/// Its tasks run on Swift's default executor, not on the event loops as in `batchctl`
-/// (``EventLoopExecutor``): for this one loop of sends that is the cheaper of the two here
-/// (0.088 against 0.096 ms per request in one interleaved run), so the floor stays the lowest
-/// figure measured.
 @main
 struct HTTPFloor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,5 @@
 import ArgumentParser
 import BatchEngine
-import BatchTransport
 
 TerminationSignals.unblock()
-EventLoopExecutor.install()
 await Batchd.parseAndRun()

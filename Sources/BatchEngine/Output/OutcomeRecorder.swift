@@ -99,13 +99,15 @@ public final class OutcomeRecorder {
         let committed = CommittedOutput(resultsBytes: results.length, errorsBytes: errors.length)
         let (jobID, finished, retries, usage, delta) = (jobID, finished, retries, usage, delta)
         try store.write { tx in
-            try tx.recordOutcomes(job: jobID, finished)
+            // Retries first: a line retried and then finished within one flush ends with its
+            // outcome's attempts and error, not the earlier retry's.
             for entry in retries {
                 try tx.recordRetry(
                     job: jobID, line: entry.line, attempts: entry.attempts,
                     nextAttemptAt: entry.nextAttemptAt,
                     lastError: entry.code)
             }
+            try tx.recordOutcomes(job: jobID, finished)
             for (model, entry) in usage {
                 try tx.addUsage(job: jobID, model: model, requests: entry.requests, usage: entry.usage)
             }
