@@ -69,6 +69,7 @@ struct DispatchLoop {
                             try $0.pendingRequests(job: jobID, afterLine: after, limit: pageSize)
                         }
                     }
+                    now = env.clock.now  // the read may have waited for the store
                     state.load(
                         page.map {
                             DispatchItem(request: $0, lane: LaneKey(endpoint: endpointName, model: $0.model))

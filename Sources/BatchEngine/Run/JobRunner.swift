@@ -87,8 +87,8 @@ public final class JobRunner: Sendable {
         let errors = try OutputFile(path: files.errors, committedLength: job.committedOutput.errorsBytes)
         if !job.ingest.done {
             progress.update { $0.phase = .ingesting }
-            // Seconds of reading and SQLite for a large input: on the blocking pool.
-            try await BlockingWork.run {
+            // Seconds to minutes of reading and SQLite for a large input: on a thread of its own.
+            try await BlockingWork.runOnOwnThread(name: "batchd-ingest") {
                 var renewed = env.clock.now
                 try Ingestor(uploadPolicy: env.settings.uploadPolicy).run(
                     job: job, store: env.store, errors: errors
@@ -101,7 +101,8 @@ public final class JobRunner: Sendable {
                 }
             }
         } else {
-            try InputCheck.verify(job)
+            // Hashes the whole input: seconds for gigabytes read from disk.
+            try await BlockingWork.runOnOwnThread(name: "batchd-verify") { try InputCheck.verify(job) }
         }
         let current = try env.store.read { try $0.job(self.jobID)! }
         progress.update {

@@ -1,21 +1,28 @@
+import Foundation
 import NIOCore
 import NIOPosix
 
-/// Runs blocking work (SQLite transactions, `fdatasync`, reading a whole input) on NIO's blocking
-/// thread pool while the calling task waits, so that it never holds one of the threads that run
-/// tasks and network I/O.
+/// Runs blocking work (SQLite transactions, `fdatasync`, reading a whole input) off the threads
+/// that run Swift tasks, while the calling task waits.
 ///
-/// Guarantees: `body` has finished when ``run(_:)`` returns or throws, and the caller is suspended
-/// the whole time. So `body` may use the caller's non-`Sendable` state: nothing else touches that
-/// state until `run` returns, and the pool's hand-back orders `body`'s writes before the caller's
-/// next reads. Cancelling the caller neither interrupts nor skips `body`: the dispatch loop's last
+/// Swift's cooperative pool has one thread per core (two here); a task that blocks one in a
+/// system call takes it from every other task of the process, such as another job's sends.
+/// - ``run(_:)`` is for short work (a commit, a page of pending requests): NIO's blocking pool.
+/// - ``runOnOwnThread(name:_:)`` is for work that can take seconds or minutes (ingesting an input,
+///   hashing it): a thread of its own, so that it never holds a pool thread that short work waits
+///   for.
+///
+/// Guarantees: `body` has finished when either returns or throws, and the caller is suspended the
+/// whole time. So `body` may use the caller's non-`Sendable` state: nothing else touches that
+/// state until the call returns, and the hand-back orders `body`'s writes before the caller's next
+/// reads. Cancelling the caller neither interrupts nor skips `body`: the dispatch loop's last
 /// flush, after a hard stop, still records the answers already received.
 enum BlockingWork {
+    /// Runs short blocking work on NIO's blocking thread pool.
     static func run<T>(_ body: @escaping () throws -> T) async throws -> T {
         // Escaping (not `withoutActuallyEscaping`): the pool may release its copy of the closure
-        // after it has handed the result back.
-        // The future-based call: unlike the async one, it does not drop work that a cancelled caller
-        // submitted but the pool has not started.
+        // after it has handed the result back. The future-based call: unlike the async one, it
+        // does not drop work that a cancelled caller submitted but the pool has not started.
         let work = UncheckedWork(body: body)
         let result = NIOThreadPool.singleton.runIfActive(
             eventLoop: MultiThreadedEventLoopGroup.singleton.any()
@@ -25,7 +32,23 @@ enum BlockingWork {
         return try await result.get().value
     }
 
-    /// The closure, handed to a pool thread; safe by the guarantee above.
+    /// Runs long blocking work on a new thread named `name` (its first 15 bytes, as Linux keeps),
+    /// which ends with it.
+    static func runOnOwnThread<T>(name: String, _ body: @escaping () throws -> T) async throws -> T {
+        let work = UncheckedWork(body: body)
+        let outcome = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                // Named from inside: set before `start()`, Foundation on Linux leaves the thread with
+                // its creator's name.
+                Thread.current.name = name
+                continuation.resume(returning: UncheckedResult(value: Result { try work.body() }))
+            }
+            thread.start()
+        }
+        return try outcome.value.get()
+    }
+
+    /// The closure, handed to another thread; safe by the guarantee above.
     private struct UncheckedWork<T>: @unchecked Sendable {
         let body: () throws -> T
     }
