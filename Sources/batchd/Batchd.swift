@@ -42,9 +42,9 @@ struct Batchd: AsyncParsableCommand {
 
     @Option(
         help:
-            "Connections per host in the HTTP client's pool (shared by all lanes on that host: four lanes at the default concurrency of 64)."
+            "Connections per host in the HTTP client's pool, shared by all lanes on that host (default: room for four lanes at the default concurrency)."
     )
-    var connections: Int = 256
+    var connections: Int = 4 * Settings.defaultConcurrency
 
     @Option(help: "Seconds a graceful stop waits for requests in flight before abandoning them.")
     var drainTimeout: Double = 60
