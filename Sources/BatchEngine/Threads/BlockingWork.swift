@@ -38,14 +38,25 @@ enum BlockingWork {
         let work = UncheckedWork(body: body)
         let outcome = await withCheckedContinuation { continuation in
             let thread = Thread {
-                // Named from inside: set before `start()`, Foundation on Linux leaves the thread with
-                // its creator's name.
-                Thread.current.name = name
+                nameCurrentThread(name)
                 continuation.resume(returning: UncheckedResult(value: Result { try work.body() }))
             }
             thread.start()
         }
         return try outcome.value.get()
+    }
+
+    /// Names the calling thread, as `top` and `perf` show it, through `/proc/thread-self/comm`.
+    /// Not with `Thread.current.name`: Foundation on Linux passes that name to the system only once
+    /// `start()` has returned on the creating thread, so a new thread that runs first keeps its
+    /// creator's name. (Swift's Glibc module does not offer `pthread_setname_np`.)
+    private static func nameCurrentThread(_ name: String) {
+        let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }  // no procfs: the thread keeps its creator's name
+        defer { close(fd) }
+        // Linux keeps 15 bytes of a name.
+        let bytes = Array(name.utf8.prefix(15))
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     }
 
     /// The closure, handed to another thread; safe by the guarantee above.
