@@ -54,6 +54,41 @@ struct DispatchStateTests {
         #expect(Self.drainReady(&state).map(\.request.line) == [cap + 1])
     }
 
+    @Test("an answered request frees its slot at once and awaits its commit")
+    func answeredFreesTheSlot() {
+        var state = Self.state(concurrency: 2)
+        state.load((1...6).map { Self.item($0) }, now: Self.now)
+        let first = Self.drainReady(&state)
+        #expect(first.map(\.request.line) == [1, 2])
+        state.answered(first[0], succeeded: true, now: Self.now)
+        #expect(state.inFlight == 1)
+        #expect(state.awaitingCommit == 1)
+        #expect(state.lanes.quota(Self.laneA)?.inFlight == 1)
+        #expect(
+            Self.drainReady(&state).map(\.request.line) == [3], "the freed slot is used before any commit")
+        state.recorded(1)
+        #expect(state.awaitingCommit == 0)
+    }
+
+    @Test("requests on the wire and awaiting their commit never exceed twice the lanes' concurrency")
+    func unrecordedLimit() {
+        var state = Self.state(concurrency: 2)
+        state.load((1...6).map { Self.item($0) } + (7...12).map { Self.item($0, Self.laneB) }, now: Self.now)
+        #expect(state.unrecordedLimit == 8, "two lanes of two slots each, twice")
+        for _ in 0..<2 {
+            for item in Self.drainReady(&state) { state.answered(item, succeeded: true, now: Self.now) }
+        }
+        #expect(state.inFlight == 0)
+        #expect(state.awaitingCommit == 8)
+        #expect(Self.drainReady(&state).isEmpty, "every slot is free, but eight answers wait for a commit")
+        state.recorded(3)
+        let sent = Self.drainReady(&state)
+        #expect(sent.count == 3, "one request per recorded answer, though four slots are free")
+        #expect(state.inFlight + state.awaitingCommit == 8)
+        state.recorded(5)
+        #expect(Self.drainReady(&state).count == 1, "the free slot; the other three are taken")
+    }
+
     @Test("a throttled retry pauses its whole lane until due; the other lane still sends")
     func throttledPause() {
         var state = Self.state(concurrency: 1)

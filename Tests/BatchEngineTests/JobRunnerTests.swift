@@ -1,5 +1,6 @@
 import BatchCore
 import BatchEngine
+import BatchStore
 import BatchTesting
 import BatchTransport
 import Foundation
@@ -202,5 +203,58 @@ struct JobRunnerTests {
         #expect(transport.requests.count == 2)
         #expect(done.counts.succeeded == 1)
         #expect(done.counts.attempts == 2)
+    }
+}
+
+@Suite("JobRunner: commits beside the loop")
+struct JobRunnerCommitTests {
+    let fixture: RunnerFixture
+
+    init() throws { fixture = try RunnerFixture() }
+
+    /// (custom_id, state, attempts, last_error) of each request, read with SQL of its own.
+    func rows(_ job: Int64) throws -> [(customID: String, state: Int, attempts: Int, lastError: String?)] {
+        let connection = try SQLiteConnection(path: fixture.directory.path("batchd.sqlite"))
+        let statement = try connection.statement(
+            "SELECT custom_id, state, attempts, last_error FROM requests WHERE job_id = ? ORDER BY line")
+        try statement.bind(job, at: 1)
+        var rows: [(String, Int, Int, String?)] = []
+        while try statement.step() {
+            rows.append(
+                (statement.string(0), statement.int(1), statement.int(2), statement.optionalString(3)))
+        }
+        return rows
+    }
+
+    @Test("retries and outcomes committed in successive batches leave each row as its last attempt did")
+    func retriesAcrossBatches() async throws {
+        let ids = (0..<300).map { "c\($0)" }
+        let job = try fixture.submit(
+            fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 8))
+        // Every third request fails once with a 500 and is retried at once (the fixture's random
+        // draw makes the backoff 0), so its retry and its outcome often land in different batches.
+        let failedOnce = Mutex<Set<String>>([])
+        let transport = ScriptedTransport { request, _ in
+            let content = RunnerFixture.content(of: request)
+            let id = String(content.dropFirst("content of ".count))
+            let fails = Int(id.dropFirst())! % 3 == 0 && failedOnce.withLock { $0.insert(id).inserted }
+            return fails ? .json(500, #"{"error":{"message":"boom"}}"#) : RunnerFixture.ok(request)
+        }
+        let outcome = try await fixture.runner(job, transport).run()
+        guard case .completed(let done) = outcome else {
+            Issue.record("expected completed, got \(outcome)")
+            return
+        }
+        #expect(done.counts == JobCounts(requests: 300, succeeded: 300, attempts: 400))
+        let rows = try rows(job.id)
+        #expect(rows.count == 300)
+        for row in rows {
+            let retried = Int(row.customID.dropFirst())! % 3 == 0
+            #expect(row.state == 1, "\(row.customID) succeeded")
+            #expect(row.attempts == (retried ? 2 : 1), "\(row.customID)")
+            #expect(row.lastError == nil, "\(row.customID) keeps no error from its retry")
+        }
+        let results = RunnerFixture.objects(OutputFiles(input: done.inputPath).results)
+        #expect(results.compactMap { $0["custom_id"] as? String }.sorted() == ids.sorted())
     }
 }

@@ -85,7 +85,8 @@ struct DaemonTests {
     }
 
     @Test(
-        "after SIGKILL, running the same file again resumes it: each line once, at most one re-send per slot")
+        "after SIGKILL, running the same file again resumes it: each line once, at most two re-sends per slot"
+    )
     func resumeAfterKill() async throws {
         let sim = try await SimulatorHarness.start { $0.latency = .milliseconds(100) }
         defer { Task { try? await sim.shutdown() } }
@@ -111,7 +112,9 @@ struct DaemonTests {
         #expect(outputs.unparsable.isEmpty)
         #expect(outputs.duplicates.isEmpty)
         #expect(Set(outputs.results.keys) == Set(job.ids))
-        #expect(sim.simulator.stats.received - job.ids.count <= concurrency)
+        // A kill re-sends what was on the wire (at most `concurrency`) and what was answered but
+        // not committed yet (at most as many again).
+        #expect(sim.simulator.stats.received - job.ids.count <= 2 * concurrency)
         #expect(try folder.job(1)?.state == .completed)
     }
 }

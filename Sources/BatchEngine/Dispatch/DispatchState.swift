@@ -9,7 +9,12 @@ import HeapModule
 ///
 /// The job's requests wait in one queue per lane; the lanes themselves (caps, pauses, budgets and
 /// the fair share between jobs) live in ``SharedLanes``, which every job of the process consults.
-/// The job's lanes are served round-robin. Retries wait in a heap ordered by due time. Once
+/// The job's lanes are served round-robin. Retries wait in a heap ordered by due time.
+///
+/// An answered request frees its lane slot at once, so the wire stays full while its line waits
+/// for the next commit (``awaitingCommit``). A crash re-sends exactly the requests on the wire and
+/// those awaiting their commit; the job keeps at most ``unrecordedLimit`` of them (twice its lanes'
+/// concurrency caps) and starts nothing more until a commit makes room. Once
 /// draining (graceful stop) or stopped (the job cannot go on) nothing new starts, the job leaves
 /// its lanes' fair shares, and the run ends when the last request in flight has come back.
 public struct DispatchState: Sendable {
@@ -27,6 +32,12 @@ public struct DispatchState: Sendable {
     private var sequence = 0
     private var readyCount = 0
     public private(set) var inFlight = 0
+    /// Answered requests whose lines wait for a commit (see ``answered(_:succeeded:now:)``).
+    public private(set) var awaitingCommit = 0
+    /// The most requests the job may have unrecorded, on the wire or awaiting their commit:
+    /// twice the sum of its lanes' concurrency caps, so that the wire stays full while as many
+    /// answers wait for a commit.
+    public private(set) var unrecordedLimit = 0
     /// The highest input line loaded so far; the next page starts after it.
     public private(set) var loadedThroughLine = 0
     public private(set) var inputExhausted = false
@@ -74,7 +85,9 @@ public struct DispatchState: Sendable {
         while let first = delayed.min, first.item.due <= now {
             enqueue(delayed.removeMin().item, now: now)
         }
-        guard readyCount > 0, !laneOrder.isEmpty else { return nil }
+        guard readyCount > 0, !laneOrder.isEmpty, inFlight + awaitingCommit < unrecordedLimit else {
+            return nil
+        }
         for offset in 0..<laneOrder.count {
             let index = (nextLaneIndex + offset) % laneOrder.count
             let key = laneOrder[index]
@@ -91,11 +104,25 @@ public struct DispatchState: Sendable {
         return nil
     }
 
-    /// A request came back and was recorded (or left pending because the run is stopping). A
-    /// success tells its lane's adaptive window how long the answer took (``DispatchItem/latency``).
+    /// A request came back with no line to record (cancelled, or left pending because the run
+    /// is stopping): frees its slot.
     public mutating func finished(_ item: DispatchItem, succeeded: Bool = false, now: Timestamp) {
         lanes.finished(lane: item.lane, tenant: tenant, succeeded: succeeded, latency: item.latency)
         inFlight -= 1
+    }
+
+    /// A request came back with its final line, now queued for a commit: frees its slot and counts
+    /// it in ``awaitingCommit`` until ``recorded(_:)``. A success tells its lane's adaptive window how long
+    /// the answer took (``DispatchItem/latency``).
+    public mutating func answered(_ item: DispatchItem, succeeded: Bool, now: Timestamp) {
+        finished(item, succeeded: succeeded, now: now)
+        awaitingCommit += 1
+    }
+
+    /// A commit recorded `count` answered requests.
+    public mutating func recorded(_ count: Int) {
+        precondition(count <= awaitingCommit, "recorded more requests than were answered")
+        awaitingCommit -= count
     }
 
     /// A request came back and will be retried at `item.due`. `pauseLane` pauses its whole lane
@@ -153,10 +180,12 @@ public struct DispatchState: Sendable {
 
     private mutating func enqueue(_ item: DispatchItem, now: Timestamp) {
         if queues[item.lane] == nil {
+            let settings = laneSettings(item.lane)
             queues[item.lane] = []
             laneOrder.append(item.lane)
             lanes.join(
-                lane: item.lane, tenant: tenant, weight: weight, settings: laneSettings(item.lane), now: now)
+                lane: item.lane, tenant: tenant, weight: weight, settings: settings, now: now)
+            unrecordedLimit += 2 * settings.concurrency
         }
         queues[item.lane]!.append(item)
         readyCount += 1

@@ -2,11 +2,12 @@ import BatchCore
 import BatchStore
 
 extension DispatchLoop {
-    /// Turns one send's result into a recorded line, a retry, or a stop. A request with a line to
-    /// record keeps its lane slot until that line is committed (see ``AwaitingCommit``).
+    /// Turns one send's result into a queued line, a retry, or a stop. A request with a line to
+    /// record frees its lane slot at once and counts as unrecorded until its batch is committed
+    /// (see ``DispatchState/answered(_:succeeded:now:)``).
     func handle(
         _ item: DispatchItem, _ result: RequestSender.Result, state: inout DispatchState,
-        awaiting: inout AwaitingCommit, policy: RetryPolicy, now: Timestamp
+        policy: RetryPolicy, now: Timestamp
     ) throws {
         let request = item.request
         switch result {
@@ -46,14 +47,14 @@ extension DispatchLoop {
                         id: lineID(item), customID: request.customID, answer: answer,
                         bodyIsJSON: true),  // `.succeed` means the policy found the body valid JSON
                     now: now)
-                awaiting.append(item, succeeded: true)
+                state.answered(item, succeeded: true, now: now)
                 record(succeeded: true)
             case .fail(let code):
                 recorder.finish(
                     line: request.line, succeeded: false, attempts: item.attempts, lastError: code,
                     model: request.model, usage: nil, output: failureLine(item, attempt, code: code), now: now
                 )
-                awaiting.append(item, succeeded: false)
+                state.answered(item, succeeded: false, now: now)
                 record(succeeded: false)
                 logger.debug(
                     "request failed", metadata: ["custom_id": "\(request.customID)", "code": "\(code)"])

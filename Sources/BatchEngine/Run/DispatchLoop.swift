@@ -7,6 +7,8 @@ import Logging
 enum RunEvent: Sendable {
     /// Sends finished; their results wait in the ``CompletionInbox``.
     case completions
+    /// The commit in progress finished (or failed: awaiting its task rethrows the error).
+    case committed
     case tick
     case drain
 }
@@ -19,8 +21,11 @@ enum DispatchOutcome: Sendable {
 }
 
 /// The thin shell around ``DispatchState``: loads pages of pending requests, starts sends as child
-/// tasks, turns each answer into a recorded outcome or a retry, flushes the recorder, renews the
-/// job's lease, and sleeps on the injected clock until the next event.
+/// tasks, turns each answer into a recorded outcome or a retry, commits the recorder's batches,
+/// renews the job's lease, and sleeps on the injected clock until the next event.
+///
+/// Commits run beside the loop, one at a time and in order (``CommitInProgress``): while one
+/// syncs, answers keep arriving, slots keep refilling and the next batch fills.
 struct DispatchLoop {
     let jobID: Int64
     let endpointName: String
@@ -54,94 +59,116 @@ struct DispatchLoop {
         var lastRenewal = env.clock.now
         var timer: (deadline: Timestamp, task: Task<Void, Never>)?
         var drainDeadline: Timestamp?
-        var awaiting = AwaitingCommit()
+        var commit: CommitInProgress?
         defer { timer?.task.cancel() }
         let inbox = CompletionInbox { continuation.yield(.completions) }
 
         return try await withThrowingDiscardingTaskGroup { group in
             var iterator = events.makeAsyncIterator()
-            while true {
-                var now = env.clock.now
-                if state.wantsMoreInput {
-                    let after = state.loadedThroughLine
-                    let page = try await BlockingWork.run {
-                        try env.store.read {
-                            try $0.pendingRequests(job: jobID, afterLine: after, limit: pageSize)
+            do {
+                while true {
+                    var now = env.clock.now
+                    if state.wantsMoreInput {
+                        let after = state.loadedThroughLine
+                        let page = try await BlockingWork.run {
+                            try env.store.read {
+                                try $0.pendingRequests(job: jobID, afterLine: after, limit: pageSize)
+                            }
+                        }
+                        now = env.clock.now  // the read may have waited for the store
+                        state.load(
+                            page.map {
+                                DispatchItem(
+                                    request: $0, lane: LaneKey(endpoint: endpointName, model: $0.model))
+                            },
+                            now: now)
+                    }
+                    while let item = state.next(now: now) {
+                        recorder.noteAttempt()
+                        group.addTask {
+                            let result = await sender.send(item)
+                            inbox.deliver(item, result)
                         }
                     }
-                    now = env.clock.now  // the read may have waited for the store
-                    state.load(
-                        page.map {
-                            DispatchItem(request: $0, lane: LaneKey(endpoint: endpointName, model: $0.model))
-                        },
-                        now: now)
-                }
-                while let item = state.next(now: now) {
-                    recorder.noteAttempt()
-                    group.addTask {
-                        let result = await sender.send(item)
-                        inbox.deliver(item, result)
+                    // Commit when due, or when the lines waiting number half the requests on the wire.
+                    let pending = recorder.pendingLines
+                    let flushDue = recorder.flushDeadline.map { $0 <= now } ?? false
+                    if commit == nil, flushDue || (pending > 0 && 2 * pending >= state.inFlight),
+                        let batch = recorder.takeBatch()
+                    {
+                        commit = CommitInProgress(batch, writer: recorder.writer) {
+                            continuation.yield(.committed)
+                        }
                     }
-                }
-                // Commit when due, or when half the occupied slots only wait for the commit.
-                let flushDue = recorder.flushDeadline.map { $0 <= now } ?? false
-                if flushDue || (awaiting.count > 0 && 2 * awaiting.count >= state.inFlight) {
-                    try await BlockingWork.run { try recorder.flush() }
-                    awaiting.release(into: &state, now: env.clock.now)
-                    continue
-                }
-                if now.milliseconds - lastRenewal.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3 {
-                    try env.renewLease(job: jobID, now: now)
-                    lastRenewal = now
-                    do {
-                        try InputCheck.quickVerify(path: sender.input.path, fingerprint: input)
-                    } catch let error as BatchdError {
-                        state.stop(code: error.shortCode, message: error.message)
+                    if now.milliseconds - lastRenewal.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3
+                    {
+                        try env.renewLease(job: jobID, now: now)
+                        lastRenewal = now
+                        do {
+                            try InputCheck.quickVerify(path: sender.input.path, fingerprint: input)
+                        } catch let error as BatchdError {
+                            state.stop(code: error.shortCode, message: error.message)
+                        }
                     }
-                }
-                if state.isFinished { break }
+                    if state.isFinished { break }
 
-                // The earliest of: the lease renewal, a retry or budget wakeup, the flush, the drain.
-                var deadline = lastRenewal.advanced(by: env.lease / 3)
-                for candidate in [state.nextWakeup(now: now), recorder.flushDeadline, drainDeadline] {
-                    if let candidate, candidate < deadline { deadline = candidate }
-                }
-                // Re-arm the timer only for an earlier deadline: an early tick is harmless.
-                if timer.map({ deadline < $0.deadline }) ?? true {
-                    timer?.task.cancel()
-                    let (clock, deadline) = (env.clock, deadline)
-                    timer = (
-                        deadline,
-                        Task {
-                            try? await clock.sleep(until: deadline)
-                            if !Task.isCancelled { continuation.yield(.tick) }
+                    // The earliest of: the lease renewal, a retry or budget wakeup, the flush, the drain.
+                    var deadline = lastRenewal.advanced(by: env.lease / 3)
+                    // While a commit runs, its `.committed` event is the wakeup for the next one.
+                    let flushDeadline = commit == nil ? recorder.flushDeadline : nil
+                    for candidate in [state.nextWakeup(now: now), flushDeadline, drainDeadline] {
+                        if let candidate, candidate < deadline { deadline = candidate }
+                    }
+                    // Re-arm the timer only for an earlier deadline: an early tick is harmless.
+                    if timer.map({ deadline < $0.deadline }) ?? true {
+                        timer?.task.cancel()
+                        let (clock, deadline) = (env.clock, deadline)
+                        timer = (
+                            deadline,
+                            Task {
+                                try? await clock.sleep(until: deadline)
+                                if !Task.isCancelled { continuation.yield(.tick) }
+                            }
+                        )
+                    }
+                    guard let event = await iterator.next() else { break }
+                    now = env.clock.now
+                    switch event {
+                    case .tick:
+                        timer = nil
+                        if let deadline = drainDeadline, deadline <= now {
+                            logger.warning("drain timeout reached, cancelling requests in flight")
+                            group.cancelAll()
                         }
-                    )
-                }
-                guard let event = await iterator.next() else { break }
-                now = env.clock.now
-                switch event {
-                case .tick:
-                    timer = nil
-                    if let deadline = drainDeadline, deadline <= now {
-                        logger.warning("drain timeout reached, cancelling requests in flight")
-                        group.cancelAll()
-                    }
-                case .drain:
-                    if !state.draining {
-                        state.drain()
-                        drainDeadline = now.advanced(by: env.drainTimeout)
-                        progress.update { $0.phase = .draining }
-                        logger.info("draining", metadata: ["in_flight": "\(state.inFlight)"])
-                    }
-                case .completions:
-                    for (item, result) in inbox.takeAll() {
-                        try handle(item, result, state: &state, awaiting: &awaiting, policy: policy, now: now)
+                    case .drain:
+                        if !state.draining {
+                            state.drain()
+                            drainDeadline = now.advanced(by: env.drainTimeout)
+                            progress.update { $0.phase = .draining }
+                            logger.info("draining", metadata: ["in_flight": "\(state.inFlight)"])
+                        }
+                    case .completions:
+                        for (item, result) in inbox.takeAll() {
+                            try handle(item, result, state: &state, policy: policy, now: now)
+                        }
+                    case .committed:
+                        if let done = commit {
+                            commit = nil
+                            try await done.finish(into: &state)
+                        }
                     }
                 }
+            } catch {
+                // The commit still running holds the output files: let it end before the run fails.
+                try? await commit?.finish(into: &state)
+                throw error
             }
-            try await BlockingWork.run { try recorder.flush() }
-            awaiting.release(into: &state, now: env.clock.now)
+            try await commit?.finish(into: &state)
+            commit = nil
+            if let batch = recorder.takeBatch() {
+                let writer = recorder.writer
+                try await BlockingWork.run { try writer.commit(batch) }
+            }
             if let reason = state.stopReason { return .stopped(code: reason.code, message: reason.message) }
             // Cancellation ends the event stream early: then, as after a drain, unrecorded requests
             // stay pending for the next run.

@@ -1,0 +1,62 @@
+import BatchCore
+import BatchStore
+import Synchronization
+
+/// Commits ``OutcomeBatch``es: appends and syncs the output lines, then marks the requests done in
+/// one SQLite transaction that also stores the files' new committed lengths.
+///
+/// Guarantee (the exactly-once rule): a request is marked done in the same transaction that
+/// commits the length covering its line. A crash before that commit leaves the line past the
+/// committed length (cut on recovery) and the request pending (sent again); after it, both are
+/// durable. So every request ends with exactly one line across the two files.
+///
+/// Commits are serialized by a lock, so the writer may be handed to another thread; the caller
+/// still commits batches in the order it took them (a retry recorded in one batch must not land
+/// after the same line's outcome in a later one).
+public final class OutcomeWriter: Sendable {
+    private struct Files {
+        let results: OutputFile
+        let errors: OutputFile
+    }
+
+    private let store: Store
+    private let jobID: Int64
+    private let files: Mutex<Files>
+
+    public init(store: Store, jobID: Int64, results: sending OutputFile, errors: sending OutputFile) {
+        self.store = store
+        self.jobID = jobID
+        self.files = Mutex(Files(results: results, errors: errors))
+    }
+
+    /// Writes and commits `batch`.
+    public func commit(_ batch: OutcomeBatch) throws {
+        try files.withLock { files in
+            if !batch.resultBytes.isEmpty {
+                try files.results.append(batch.resultBytes)
+                try files.results.sync()
+            }
+            if !batch.errorBytes.isEmpty {
+                try files.errors.append(batch.errorBytes)
+                try files.errors.sync()
+            }
+            let committed = CommittedOutput(
+                resultsBytes: files.results.length, errorsBytes: files.errors.length)
+            let jobID = jobID
+            try store.write { tx in
+                // Retries first: a line retried and then finished within one batch ends with its
+                // outcome's attempts and error, not the earlier retry's.
+                for entry in batch.retries {
+                    try tx.recordRetry(
+                        job: jobID, line: entry.line, attempts: entry.attempts,
+                        nextAttemptAt: entry.nextAttemptAt, lastError: entry.code)
+                }
+                try tx.recordOutcomes(job: jobID, batch.finished)
+                for (model, entry) in batch.usage {
+                    try tx.addUsage(job: jobID, model: model, requests: entry.requests, usage: entry.usage)
+                }
+                try tx.recordProgress(job: jobID, output: committed, delta: batch.delta)
+            }
+        }
+    }
+}
