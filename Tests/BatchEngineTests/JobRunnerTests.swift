@@ -206,7 +206,7 @@ struct JobRunnerTests {
     }
 }
 
-@Suite("JobRunner: commits beside the loop")
+@Suite("JobRunner: commits beside the loop, and hard stops")
 struct JobRunnerCommitTests {
     let fixture: RunnerFixture
 
@@ -256,5 +256,55 @@ struct JobRunnerCommitTests {
         }
         let results = RunnerFixture.objects(OutputFiles(input: done.inputPath).results)
         #expect(results.compactMap { $0["custom_id"] as? String }.sorted() == ids.sorted())
+    }
+    @Test("a hard stop records the answers that arrive while the sends end")
+    func hardStopRecordsLateAnswers() async throws {
+        let ids = (0..<4).map { "h\($0)" }
+        let job = try fixture.submit(fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 8))
+        let gate = AnswerGate()
+        let transport = ScriptedTransport { request, _ in
+            await gate.wait()
+            return RunnerFixture.ok(request)
+        }
+        let runner = fixture.runner(job, transport)
+        let run = Task { try await runner.run() }
+        try #require(await fixture.clock.waitUntil { transport.requests.count == ids.count })
+        // The run is cancelled while every request is on the wire; the answers come back after.
+        run.cancel()
+        gate.open()
+        let outcome = try await run.value
+        guard case .drained(let stopped) = outcome else {
+            Issue.record("expected drained, got \(outcome)")
+            return
+        }
+        #expect(stopped.counts.succeeded == ids.count, "every answer received is recorded")
+        #expect(try fixture.pending(job.id).isEmpty, "so none is sent again")
+        let results = RunnerFixture.objects(OutputFiles(input: stopped.inputPath).results)
+        #expect(results.compactMap { $0["custom_id"] as? String }.sorted() == ids)
+    }
+}
+
+/// Holds sends until opened. A send waiting here ignores cancellation, as an answer already on its
+/// way back does.
+final class AnswerGate: Sendable {
+    private let state = Mutex<(open: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { state in
+                if !state.open { state.waiting.append(continuation) }
+                return state.open
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let waiting = state.withLock { state in
+            state.open = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
     }
 }

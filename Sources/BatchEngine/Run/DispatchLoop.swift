@@ -63,7 +63,7 @@ struct DispatchLoop {
         defer { timer?.task.cancel() }
         let inbox = CompletionInbox { continuation.yield(.completions) }
 
-        return try await withThrowingDiscardingTaskGroup { group in
+        try await withThrowingDiscardingTaskGroup { group in
             var iterator = events.makeAsyncIterator()
             do {
                 while true {
@@ -163,16 +163,20 @@ struct DispatchLoop {
                 try? await commit?.finish(into: &state)
                 throw error
             }
-            try await commit?.finish(into: &state)
-            commit = nil
-            if let batch = recorder.takeBatch() {
-                let writer = recorder.writer
-                try await BlockingWork.run { try writer.commit(batch) }
-            }
-            if let reason = state.stopReason { return .stopped(code: reason.code, message: reason.message) }
-            // Cancellation ends the event stream early: then, as after a drain, unrecorded requests
-            // stay pending for the next run.
-            return state.draining || !state.isFinished ? .drained : .finished
         }
+        // Every send has ended. After a hard stop (the run cancelled: the event stream ends early,
+        // and the sends with it), answers that arrived while the sends were ending wait here:
+        // recorded now, they are not sent, and paid for, again.
+        for (item, result) in inbox.takeAll() {
+            try handle(item, result, state: &state, policy: policy, now: env.clock.now)
+        }
+        try await commit?.finish(into: &state)
+        if let batch = recorder.takeBatch() {
+            let writer = recorder.writer
+            try await BlockingWork.run { try writer.commit(batch) }
+        }
+        if let reason = state.stopReason { return .stopped(code: reason.code, message: reason.message) }
+        // After a drain or a hard stop, unrecorded requests stay pending for the next run.
+        return state.draining || !state.isFinished ? .drained : .finished
     }
 }
