@@ -206,7 +206,7 @@ struct JobRunnerTests {
     }
 }
 
-@Suite("JobRunner: commits beside the loop, and hard stops")
+@Suite("JobRunner: commits beside the loop, drains and hard stops")
 struct JobRunnerCommitTests {
     let fixture: RunnerFixture
 
@@ -281,6 +281,34 @@ struct JobRunnerCommitTests {
         #expect(try fixture.pending(job.id).isEmpty, "so none is sent again")
         let results = RunnerFixture.objects(OutputFiles(input: stopped.inputPath).results)
         #expect(results.compactMap { $0["custom_id"] as? String }.sorted() == ids)
+    }
+    @Test("at the drain timeout the sends are cancelled once; the run then sleeps until they end")
+    func drainTimeoutCancelsOnce() async throws {
+        let ids = ["d0", "d1"]
+        let job = try fixture.submit(fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 8))
+        let gate = AnswerGate()
+        let transport = ScriptedTransport { request, _ in
+            await gate.wait()
+            return RunnerFixture.ok(request)
+        }
+        let clock = fixture.clock
+        let runner = fixture.runner(job, transport, lease: .seconds(3_600))
+        let run = Task { try await runner.run() }
+        try #require(await clock.waitUntil { transport.requests.count == ids.count })
+        let deadline = clock.now.advanced(by: runner.environment.drainTimeout)
+        runner.drain()
+        try #require(await clock.waitUntil { clock.deadlines.contains(deadline) })
+        clock.advance(to: deadline)
+        // The sends ignore the cancellation. The loop must sleep towards its next lease renewal,
+        // not wake again and again for the deadline already past.
+        #expect(await clock.waitUntil { clock.deadlines.contains { $0 > deadline } })
+        gate.open()
+        let outcome = try await run.value
+        guard case .drained(let drained) = outcome else {
+            Issue.record("expected drained, got \(outcome)")
+            return
+        }
+        #expect(drained.counts.succeeded == ids.count, "answers that came back after the cancel are recorded")
     }
 }
 

@@ -82,4 +82,47 @@ struct SharedLanesTests {
         #expect(heavy.next(now: Self.now) == nil, "a draining job starts nothing")
         #expect(light.next(now: Self.now) != nil, "the slot went to the job still running")
     }
+
+    @Test("a job waiting for a commit steps aside: the other job of its lane gets the free slots")
+    func waitingForCommitStepsAside() {
+        let lanes = SharedLanes()
+        var urgent = Self.job(1, weight: 10, lanes: lanes)
+        var bulk = Self.job(2, weight: 1, lanes: lanes)
+        bulk.load(Self.items(101...110), now: Self.now)
+        urgent.load(Self.items(1...10), now: Self.now)
+        // The bulk job sends first, and its answers are recorded.
+        var sent: [DispatchItem] = []
+        while let item = bulk.next(now: Self.now) { sent.append(item) }
+        for item in sent { bulk.answered(item, succeeded: true, now: Self.now) }
+        bulk.recorded(sent.count)
+        // The urgent job sends twice its concurrency; none of its answers is committed yet.
+        for _ in 0..<2 {
+            sent = []
+            while let item = urgent.next(now: Self.now) { sent.append(item) }
+            for item in sent { urgent.answered(item, succeeded: true, now: Self.now) }
+        }
+        #expect(urgent.awaitingCommit == 4)
+        #expect(urgent.next(now: Self.now) == nil, "it may start nothing before a commit")
+        // Its pass is smaller: waiting, it would hold the bulk job back from the free slots.
+        sent = []
+        while let item = bulk.next(now: Self.now) { sent.append(item) }
+        #expect(sent.count == 2, "the lane's two free slots go to the bulk job")
+    }
+
+    @Test("a job that stops waiting for its turn wakes the jobs behind it, once")
+    func idleWakesWaiters() {
+        let lanes = SharedLanes()
+        let woken = Atomic<Int>(0)
+        let settings = LaneSettings(concurrency: 4)
+        lanes.join(lane: Self.lane, tenant: 1, weight: 10, settings: settings, now: Self.now)
+        lanes.join(lane: Self.lane, tenant: 2, weight: 1, settings: settings, now: Self.now)
+        lanes.register(tenant: 2) { woken.add(1, ordering: .relaxed) }
+        #expect(lanes.tryStart(lane: Self.lane, tenant: 2, cost: 0, now: Self.now))
+        #expect(lanes.tryStart(lane: Self.lane, tenant: 1, cost: 0, now: Self.now))
+        let before = woken.load(ordering: .relaxed)
+        lanes.idle(lane: Self.lane, tenant: 1)
+        #expect(woken.load(ordering: .relaxed) == before + 1)
+        lanes.idle(lane: Self.lane, tenant: 1)
+        #expect(woken.load(ordering: .relaxed) == before + 1, "no longer waiting: nothing changes")
+    }
 }

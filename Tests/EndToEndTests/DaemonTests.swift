@@ -112,8 +112,8 @@ struct DaemonTests {
         #expect(outputs.unparsable.isEmpty)
         #expect(outputs.duplicates.isEmpty)
         #expect(Set(outputs.results.keys) == Set(job.ids))
-        // A kill re-sends what was on the wire (at most `concurrency`) and what was answered but
-        // not committed yet (at most as many again).
+        // A kill re-sends what was on the wire or answered but not committed yet: at most twice the
+        // concurrency for this one-lane job.
         #expect(sim.simulator.stats.received - job.ids.count <= 2 * concurrency)
         #expect(try folder.job(1)?.state == .completed)
     }

@@ -62,6 +62,9 @@ public struct FairShare: Sendable {
         tenants[tenant] = entry
     }
 
+    /// Whether `tenant` is waiting for a turn.
+    public func isWaiting(_ tenant: Int64) -> Bool { tenants[tenant]?.waiting ?? false }
+
     /// Whether it is `tenant`'s turn: no other waiting job has a smaller pass.
     public func mayStart(_ tenant: Int64) -> Bool {
         guard tenants.count > 1, let mine = tenants[tenant]?.pass else { return true }

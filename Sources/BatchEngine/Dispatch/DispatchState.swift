@@ -12,9 +12,10 @@ import HeapModule
 /// The job's lanes are served round-robin. Retries wait in a heap ordered by due time.
 ///
 /// An answered request frees its lane slot at once, so the wire stays full while its line waits
-/// for the next commit (``awaitingCommit``). A crash re-sends exactly the requests on the wire and
+/// for the next commit (``awaitingCommit``). A crash re-sends at most the requests on the wire and
 /// those awaiting their commit; the job keeps at most ``unrecordedLimit`` of them (twice its lanes'
-/// concurrency caps) and starts nothing more until a commit makes room. Once
+/// concurrency caps) and starts nothing more until a commit makes room, stepping aside in its
+/// lanes' fair shares meanwhile so that other jobs use the free slots. Once
 /// draining (graceful stop) or stopped (the job cannot go on) nothing new starts, the job leaves
 /// its lanes' fair shares, and the run ends when the last request in flight has come back.
 public struct DispatchState: Sendable {
@@ -85,7 +86,11 @@ public struct DispatchState: Sendable {
         while let first = delayed.min, first.item.due <= now {
             enqueue(delayed.removeMin().item, now: now)
         }
-        guard readyCount > 0, !laneOrder.isEmpty, inFlight + awaitingCommit < unrecordedLimit else {
+        guard readyCount > 0, !laneOrder.isEmpty else { return nil }
+        guard inFlight + awaitingCommit < unrecordedLimit else {
+            // Nothing may start before a commit: a job waiting for its turn would hold back the
+            // other jobs of its lanes, though the slots are free.
+            for (key, queue) in queues where !queue.isEmpty { lanes.idle(lane: key, tenant: tenant) }
             return nil
         }
         for offset in 0..<laneOrder.count {
@@ -104,8 +109,8 @@ public struct DispatchState: Sendable {
         return nil
     }
 
-    /// A request came back with no line to record (cancelled, or left pending because the run
-    /// is stopping): frees its slot.
+    /// A request came back: frees its slot. Called alone when it has no line to record (cancelled,
+    /// or left pending because the run is stopping); ``answered(_:succeeded:now:)`` calls it too.
     public mutating func finished(_ item: DispatchItem, succeeded: Bool = false, now: Timestamp) {
         lanes.finished(lane: item.lane, tenant: tenant, succeeded: succeeded, latency: item.latency)
         inFlight -= 1
@@ -164,6 +169,7 @@ public struct DispatchState: Sendable {
     }
 
     /// Whether the run is over: nothing in flight, and nothing left to send or no sending allowed.
+    /// Answers awaiting their commit do not count: the caller commits them after the run.
     public var isFinished: Bool {
         guard inFlight == 0 else { return false }
         if draining || stopReason != nil { return true }

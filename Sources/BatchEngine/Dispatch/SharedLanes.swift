@@ -62,12 +62,18 @@ public final class SharedLanes: Sendable {
         return started
     }
 
-    /// The job has nothing ready for `lane` now.
+    /// The job has nothing it may start on `lane` now. If it was waiting for its turn, the jobs
+    /// behind it are woken: it no longer holds them back.
     public func idle(lane: LaneKey, tenant: Int64) {
-        state.withLock { $0.lanes[lane]?.idle(tenant: tenant) }
+        let woken = state.withLock { state -> [@Sendable () -> Void] in
+            guard state.lanes[lane]?.share.isWaiting(tenant) == true else { return [] }
+            state.lanes[lane]!.idle(tenant: tenant)
+            return Self.waiters(state, lane: lane, except: tenant)
+        }
+        for wake in woken { wake() }
     }
 
-    /// A request of `lane` is over (recorded, retried or abandoned): frees its slot. A success
+    /// A request of `lane` came back (answered, to be retried, or abandoned): frees its slot. A success
     /// answered after `latency` feeds the lane's adaptive window.
     public func finished(lane: LaneKey, tenant: Int64, succeeded: Bool, latency: Duration? = nil) {
         let woken = state.withLock { state -> [@Sendable () -> Void] in

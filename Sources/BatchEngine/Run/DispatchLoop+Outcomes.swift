@@ -8,7 +8,7 @@ extension DispatchLoop {
     func handle(
         _ item: DispatchItem, _ result: RequestSender.Result, state: inout DispatchState,
         policy: RetryPolicy, now: Timestamp
-    ) throws {
+    ) {
         let request = item.request
         switch result {
         case .cancelled:

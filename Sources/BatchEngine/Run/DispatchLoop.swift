@@ -102,17 +102,23 @@ struct DispatchLoop {
                     }
                     if now.milliseconds - lastRenewal.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3
                     {
-                        try env.renewLease(job: jobID, now: now)
-                        lastRenewal = now
-                        do {
-                            try InputCheck.quickVerify(path: sender.input.path, fingerprint: input)
-                        } catch let error as BatchdError {
-                            state.stop(code: error.shortCode, message: error.message)
+                        // A store write (which waits for any other commit) and a stat: off the task threads.
+                        let (path, input) = (sender.input.path, input)
+                        let changed = try await BlockingWork.run { () throws -> BatchdError? in
+                            try env.renewLease(job: jobID, now: now)
+                            do {
+                                try InputCheck.quickVerify(path: path, fingerprint: input)
+                                return nil
+                            } catch let error as BatchdError {
+                                return error
+                            }
                         }
+                        lastRenewal = now
+                        if let error = changed { state.stop(code: error.shortCode, message: error.message) }
                     }
                     if state.isFinished { break }
 
-                    // The earliest of: the lease renewal, a retry or budget wakeup, the flush, the drain.
+                    // The earliest of: the lease renewal, a retry or budget wakeup, the commit, the drain.
                     var deadline = lastRenewal.advanced(by: env.lease / 3)
                     // While a commit runs, its `.committed` event is the wakeup for the next one.
                     let flushDeadline = commit == nil ? recorder.flushDeadline : nil
@@ -139,6 +145,7 @@ struct DispatchLoop {
                         if let deadline = drainDeadline, deadline <= now {
                             logger.warning("drain timeout reached, cancelling requests in flight")
                             group.cancelAll()
+                            drainDeadline = nil  // once: a deadline left in the past would tick forever
                         }
                     case .drain:
                         if !state.draining {
@@ -149,7 +156,7 @@ struct DispatchLoop {
                         }
                     case .completions:
                         for (item, result) in inbox.takeAll() {
-                            try handle(item, result, state: &state, policy: policy, now: now)
+                            handle(item, result, state: &state, policy: policy, now: now)
                         }
                     case .committed:
                         if let done = commit {
@@ -168,7 +175,7 @@ struct DispatchLoop {
         // and the sends with it), answers that arrived while the sends were ending wait here:
         // recorded now, they are not sent, and paid for, again.
         for (item, result) in inbox.takeAll() {
-            try handle(item, result, state: &state, policy: policy, now: env.clock.now)
+            handle(item, result, state: &state, policy: policy, now: env.clock.now)
         }
         try await commit?.finish(into: &state)
         if let batch = recorder.takeBatch() {

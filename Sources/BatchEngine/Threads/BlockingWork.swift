@@ -16,7 +16,7 @@ import NIOPosix
 /// whole time. So `body` may use the caller's non-`Sendable` state: nothing else touches that
 /// state until the call returns, and the hand-back orders `body`'s writes before the caller's next
 /// reads. Cancelling the caller neither interrupts nor skips `body`: the dispatch loop's last
-/// flush, after a hard stop, still records the answers already received.
+/// commit, after a hard stop, still records the answers already received.
 enum BlockingWork {
     /// Runs short blocking work on NIO's blocking thread pool.
     static func run<T>(_ body: @escaping () throws -> T) async throws -> T {
