@@ -310,6 +310,28 @@ struct JobRunnerCommitTests {
         }
         #expect(drained.counts.succeeded == ids.count, "answers that came back after the cancel are recorded")
     }
+    @Test(
+        "a commit that fails pauses the job; nothing is recorded, so every request stays pending",
+        .timeLimit(.minutes(1)))  // a loop that ignored the failure would wait forever for room
+    func failedCommitPauses() async throws {
+        let ids = (0..<40).map { "f\($0)" }
+        let input = fixture.writeInput(customIDs: ids)
+        // Every write to the results file fails, as on a full disk.
+        try FileManager.default.createSymbolicLink(
+            atPath: OutputFiles(input: input).results, withDestinationPath: "/dev/full")
+        let job = try fixture.submit(input, options: JobOptions(concurrency: 4))
+        let transport = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
+        let outcome = try await fixture.runner(job, transport).run()
+        guard case .paused(let paused) = outcome else {
+            Issue.record("expected paused, got \(outcome)")
+            return
+        }
+        #expect(paused.stateCode == "output_unwritable")
+        #expect(paused.stateReason?.contains("results.jsonl") == true, "\(paused.stateReason ?? "")")
+        #expect(paused.counts.succeeded == 0)
+        #expect(try fixture.pending(job.id).count == ids.count, "nothing was recorded")
+        #expect(transport.requests.count <= 2 * 4, "nothing started once the first commit was due and failed")
+    }
 }
 
 /// Holds sends until opened. A send waiting here ignores cancellation, as an answer already on its
