@@ -57,10 +57,10 @@ struct DispatchLoop {
         env.lanes.register(tenant: jobID) { continuation.yield(.tick) }
         defer { env.lanes.unregister(tenant: jobID) }
         var lastRenewal = env.clock.now
-        var timer: (deadline: Timestamp, task: Task<Void, Never>)?
+        var timer = WakeupTimer()
         var drainDeadline: Timestamp?
         var commit: CommitInProgress?
-        defer { timer?.task.cancel() }
+        defer { timer.cancel() }
         let inbox = CompletionInbox { continuation.yield(.completions) }
 
         try await withThrowingDiscardingTaskGroup { group in
@@ -69,19 +69,8 @@ struct DispatchLoop {
                 while true {
                     var now = env.clock.now
                     if state.wantsMoreInput {
-                        let after = state.loadedThroughLine
-                        let page = try await BlockingWork.run {
-                            try env.store.read {
-                                try $0.pendingRequests(job: jobID, afterLine: after, limit: pageSize)
-                            }
-                        }
-                        now = env.clock.now  // the read may have waited for the store
-                        state.load(
-                            page.map {
-                                DispatchItem(
-                                    request: $0, lane: LaneKey(endpoint: endpointName, model: $0.model))
-                            },
-                            now: now)
+                        try await loadPage(into: &state)
+                        now = env.clock.now
                     }
                     while let item = state.next(now: now) {
                         recorder.noteAttempt()
@@ -90,31 +79,17 @@ struct DispatchLoop {
                             inbox.deliver(item, result)
                         }
                     }
-                    // Commit when due, or when the lines waiting number half the requests on the wire.
-                    let pending = recorder.pendingLines
-                    let flushDue = recorder.flushDeadline.map { $0 <= now } ?? false
-                    if commit == nil, flushDue || (pending > 0 && 2 * pending >= state.inFlight),
-                        let batch = recorder.takeBatch()
-                    {
+                    if commit == nil, commitDue(state: state, now: now), let batch = recorder.takeBatch() {
                         commit = CommitInProgress(batch, writer: recorder.writer) {
                             continuation.yield(.committed)
                         }
                     }
                     if now.milliseconds - lastRenewal.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3
                     {
-                        // A store write (which waits for any other commit) and a stat: off the task threads.
-                        let (path, input) = (sender.input.path, input)
-                        let changed = try await BlockingWork.run { () throws -> BatchdError? in
-                            try env.renewLease(job: jobID, now: now)
-                            do {
-                                try InputCheck.quickVerify(path: path, fingerprint: input)
-                                return nil
-                            } catch let error as BatchdError {
-                                return error
-                            }
+                        if let error = try await renewLease(now: now) {
+                            state.stop(code: error.shortCode, message: error.message)
                         }
                         lastRenewal = now
-                        if let error = changed { state.stop(code: error.shortCode, message: error.message) }
                     }
                     if state.isFinished { break }
 
@@ -125,23 +100,12 @@ struct DispatchLoop {
                     for candidate in [state.nextWakeup(now: now), flushDeadline, drainDeadline] {
                         if let candidate, candidate < deadline { deadline = candidate }
                     }
-                    // Re-arm the timer only for an earlier deadline: an early tick is harmless.
-                    if timer.map({ deadline < $0.deadline }) ?? true {
-                        timer?.task.cancel()
-                        let (clock, deadline) = (env.clock, deadline)
-                        timer = (
-                            deadline,
-                            Task {
-                                try? await clock.sleep(until: deadline)
-                                if !Task.isCancelled { continuation.yield(.tick) }
-                            }
-                        )
-                    }
+                    timer.arm(at: deadline, clock: env.clock) { continuation.yield(.tick) }
                     guard let event = await iterator.next() else { break }
                     now = env.clock.now
                     switch event {
                     case .tick:
-                        timer = nil
+                        timer.fired()
                         if let deadline = drainDeadline, deadline <= now {
                             logger.warning("drain timeout reached, cancelling requests in flight")
                             group.cancelAll()

@@ -1,0 +1,34 @@
+import BatchCore
+
+/// The dispatch loop's one timer: posts a ``RunEvent/tick`` at the earliest deadline the loop is
+/// waiting for (a lease renewal, a retry or budget wakeup, a commit, the drain timeout).
+///
+/// Re-armed only for an earlier deadline than the one pending: a tick that comes early is
+/// harmless (the loop just computes the next deadline), so a later one never needs a new task.
+struct WakeupTimer {
+    private var pending: (deadline: Timestamp, task: Task<Void, Never>)?
+
+    /// Makes sure a tick comes no later than `deadline`.
+    mutating func arm(at deadline: Timestamp, clock: any BatchClock, post: @escaping @Sendable () -> Void) {
+        if let pending, pending.deadline <= deadline { return }
+        pending?.task.cancel()
+        pending = (
+            deadline,
+            Task {
+                try? await clock.sleep(until: deadline)
+                if !Task.isCancelled { post() }
+            }
+        )
+    }
+
+    /// A tick arrived: the next ``arm(at:clock:post:)`` starts a new timer.
+    mutating func fired() {
+        pending = nil
+    }
+
+    /// Stops the pending timer, if any.
+    mutating func cancel() {
+        pending?.task.cancel()
+        pending = nil
+    }
+}
