@@ -34,7 +34,7 @@ public final class JobQueueService: Service {
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 while !shuttingDown.withLock({ $0 }) && !Task.isCancelled {
-                    for runner in try claimable() {
+                    for runner in try await claimable() {
                         group.addTask { await self.execute(runner) }
                     }
                     let clock = environment.clock
@@ -49,10 +49,11 @@ public final class JobQueueService: Service {
     }
 
     /// New runners for runnable jobs not running here yet, up to the concurrency limit.
-    private func claimable() throws -> [JobRunner] {
+    private func claimable() async throws -> [JobRunner] {
         let env = environment
         let now = env.clock.now
-        let candidates = try env.store.read { try $0.runnableJobs(limit: 64) }
+        // Off the task threads: the read waits while another job's ingest or commit holds the store.
+        let candidates = try await BlockingWork.run { try env.store.read { try $0.runnableJobs(limit: 64) } }
         return active.withLock { active in
             var started: [JobRunner] = []
             for job in candidates where active[job.id] == nil && active.count < maximumConcurrentJobs {
