@@ -272,11 +272,13 @@ struct JobRunnerCommitTests {
         // The run is cancelled while every request is on the wire; the answers come back after.
         run.cancel()
         gate.open()
+        // Drained, or completed if the loop took the answers before it saw the cancellation.
         let outcome = try await run.value
-        guard case .drained(let stopped) = outcome else {
-            Issue.record("expected drained, got \(outcome)")
-            return
+        switch outcome {
+        case .drained, .completed: break
+        default: Issue.record("expected drained or completed, got \(outcome)")
         }
+        let stopped = outcome.job
         #expect(stopped.counts.succeeded == ids.count, "every answer received is recorded")
         #expect(try fixture.pending(job.id).isEmpty, "so none is sent again")
         let results = RunnerFixture.objects(OutputFiles(input: stopped.inputPath).results)
@@ -312,6 +314,7 @@ struct JobRunnerCommitTests {
     }
     @Test(
         "a commit that fails pauses the job; nothing is recorded, so every request stays pending",
+        .enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "needs /dev/full"),
         .timeLimit(.minutes(1)))  // a loop that ignored the failure would wait forever for room
     func failedCommitPauses() async throws {
         let ids = (0..<40).map { "f\($0)" }
@@ -326,11 +329,13 @@ struct JobRunnerCommitTests {
             Issue.record("expected paused, got \(outcome)")
             return
         }
+        #expect(transport.requests.count > 0, "the job sent before its first commit")
         #expect(paused.stateCode == "output_unwritable")
-        #expect(paused.stateReason?.contains("results.jsonl") == true, "\(paused.stateReason ?? "")")
+        #expect(
+            paused.stateReason?.contains("No space left on device") == true, "\(paused.stateReason ?? "")")
         #expect(paused.counts.succeeded == 0)
         #expect(try fixture.pending(job.id).count == ids.count, "nothing was recorded")
-        #expect(transport.requests.count <= 2 * 4, "nothing started once the first commit was due and failed")
+        #expect(transport.requests.count <= 2 * 4, "within the job's unrecorded limit")
     }
 }
 

@@ -105,7 +105,7 @@ struct DispatchLoop {
                     now = env.clock.now
                     switch event {
                     case .tick:
-                        timer.fired()
+                        timer.fired(now: now)
                         if let deadline = drainDeadline, deadline <= now {
                             logger.warning("drain timeout reached, cancelling requests in flight")
                             group.cancelAll()

@@ -21,9 +21,11 @@ struct WakeupTimer {
         )
     }
 
-    /// A tick arrived: the next ``arm(at:clock:post:)`` starts a new timer.
-    mutating func fired() {
-        pending = nil
+    /// A tick arrived at `now`. Ticks come from elsewhere too (a lane's freed slot, a replaced
+    /// timer that woke as it was cancelled): the pending timer is forgotten only once its deadline
+    /// has passed, so that a timer still sleeping is never left behind uncancelled.
+    mutating func fired(now: Timestamp) {
+        if let pending, pending.deadline <= now { self.pending = nil }
     }
 
     /// Stops the pending timer, if any.

@@ -51,9 +51,9 @@ public final class JobQueueService: Service {
     /// New runners for runnable jobs not running here yet, up to the concurrency limit.
     private func claimable() async throws -> [JobRunner] {
         let env = environment
-        let now = env.clock.now
         // Off the task threads: the read waits while another job's ingest or commit holds the store.
         let candidates = try await BlockingWork.run { try env.store.read { try $0.runnableJobs(limit: 64) } }
+        let now = env.clock.now  // after the read, which may have waited
         return active.withLock { active in
             var started: [JobRunner] = []
             for job in candidates where active[job.id] == nil && active.count < maximumConcurrentJobs {

@@ -25,7 +25,9 @@ public final class SQLiteConnection {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, Int32(busyTimeout.wholeMillisecondsRoundedUp))
         try execute("PRAGMA journal_mode = WAL")
-        try execute("PRAGMA synchronous = NORMAL")
+        // FULL: every commit is on disk when it returns (WAL's NORMAL may lose the last ones on a
+        // power loss). A commit marks requests done; a lost one would send them, and pay, again.
+        try execute("PRAGMA synchronous = FULL")
         try execute("PRAGMA foreign_keys = ON")
         // Checkpoint every 8192 WAL pages (32 MiB at 4 KiB pages; SQLite's default is 1000): a large
         // ingest rewrites the same index pages in commit after commit, and each checkpoint copies
