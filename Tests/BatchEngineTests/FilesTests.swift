@@ -87,6 +87,13 @@ struct FilesTests {
         #expect(APIPath.supported.filter { !$0.countsTokens }.count == 5, "audio and images use no tokens")
         #expect(
             APIPath.allCases.filter(\.sendsFile) == [.audioTranscriptions, .audioTranslations, .imagesEdits])
+        // Which answers are saved to files, on the blocking pool rather than a task thread.
+        #expect(
+            APIPath.allCases.filter {
+                ExpectedAnswer(path: $0, responseFormat: nil, outputFormat: nil).savesFiles
+            }
+                == [.audioSpeech, .imagesGenerations, .imagesEdits])
+        #expect(!ExpectedAnswer.text.savesFiles)
     }
 
     @Test("custom_id to file name: safe characters kept, others percent-encoded, long ids hashed")

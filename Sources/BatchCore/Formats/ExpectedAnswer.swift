@@ -13,6 +13,14 @@ public enum ExpectedAnswer: Sendable, Equatable {
     case binary(fileExtension: String)
     case images(fileExtension: String)
 
+    /// Whether a successful answer is saved to files (written and synced) before it is recorded.
+    public var savesFiles: Bool {
+        switch self {
+        case .binary, .images: true
+        case .json, .text: false
+        }
+    }
+
     /// The `response_format` values of transcriptions and translations whose answer is not JSON.
     public static let textFormats: Set<String> = ["text", "srt", "vtt"]
 

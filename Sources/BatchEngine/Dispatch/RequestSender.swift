@@ -97,11 +97,11 @@ public struct RequestSender: Sendable {
             var answer = try await transport.send(outbound, timeout: timeout)
             answer.latency = .milliseconds(max(0, clock.now.milliseconds - sentAt.milliseconds))
             do {
-                var shaped = try shaper.shape(answer, expected: expected, customID: request.customID)
+                var shaped = try await shape(answer, expected: expected, customID: request.customID)
                 // Scanned here, in this request's own task, rather than on the dispatch loop.
                 if shaped.isSuccess { shaped.bodyScan = BodyScan(body: shaped.body) }
                 return .attempt(.answer(shaped))
-            } catch {
+            } catch let error as BinaryOutputError {
                 return .attempt(.failure(TransportFailure(kind: .other, message: error.message)))
             }
         } catch is CancellationError {
@@ -116,6 +116,17 @@ public struct RequestSender: Sendable {
 }
 
 extension RequestSender {
+    /// Shapes a 2xx answer (see ``AnswerShaper``). Saving files (a write and an `fsync` each) runs
+    /// off the threads that run tasks, where 64 sends of speech at once would stall every task of
+    /// the process.
+    func shape(_ answer: HTTPAnswer, expected: ExpectedAnswer, customID: String) async throws -> HTTPAnswer {
+        guard answer.isSuccess, expected.savesFiles else {
+            return try shaper.shape(answer, expected: expected, customID: customID)
+        }
+        let shaper = shaper
+        return try await BlockingWork.run { try shaper.shape(answer, expected: expected, customID: customID) }
+    }
+
     /// The expected answer of a JSON-bodied request: only speech and images look at the body.
     static func expectedAnswer(path: APIPath, body: [UInt8]) -> ExpectedAnswer {
         guard path == .audioSpeech || path == .imagesGenerations else { return .json }
