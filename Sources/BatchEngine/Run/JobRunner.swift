@@ -37,14 +37,19 @@ public final class JobRunner: Sendable {
     }
 
     /// Runs the job and returns how it ended.
+    ///
+    /// Its store calls run through ``BlockingWork``: the store is one connection behind one lock,
+    /// and another job's ingest or commit may hold it.
     public func run() async throws -> JobRunOutcome {
         let env = environment
         let start = env.clock.now
-        let claim = try env.store.write { tx in
-            try tx.claim(
-                job: self.jobID, pid: env.identity.pid, token: env.identity.token, now: start,
-                lease: env.lease,
-                isAlive: ProcessIdentity.isAlive)
+        let claim = try await BlockingWork.run {
+            try env.store.write { tx in
+                try tx.claim(
+                    job: self.jobID, pid: env.identity.pid, token: env.identity.token, now: start,
+                    lease: env.lease,
+                    isAlive: ProcessIdentity.isAlive)
+            }
         }
         let job: JobRecord
         switch claim {
@@ -52,18 +57,20 @@ public final class JobRunner: Sendable {
         case .busy(let pid): throw BatchdError.jobBusy(jobID, pid: pid)
         case .notFound: throw BatchdError.jobNotFound(jobID)
         case .notRunnable:
-            return try .notRunnable(env.store.read { try $0.job(self.jobID) }!)
+            return try await BlockingWork.run { try .notRunnable(env.store.read { try $0.job(self.jobID) }!) }
         }
         var logger = env.logger
         logger[metadataKey: "job"] = "\(jobID)"
         logger.info("job started", metadata: ["input": "\(job.inputPath)", "endpoint": "\(job.endpoint)"])
         do {
             let outcome = try await runClaimed(job, logger: logger)
-            try env.store.write {
-                try $0.addRunTime(
-                    job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds)
+            return try await BlockingWork.run {
+                try env.store.write {
+                    try $0.addRunTime(
+                        job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds)
+                }
+                return try self.finish(outcome, logger: logger)
             }
-            return try finish(outcome, logger: logger)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
@@ -71,12 +78,14 @@ public final class JobRunner: Sendable {
             // job with its reason, so that `batchctl status` shows it and nothing is retried blindly.
             let (code, message) =
                 (error as? BatchdError).map { ($0.shortCode, $0.message) } ?? ("run_error", "\(error)")
-            try? env.store.write {
-                try $0.addRunTime(
-                    job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds)
+            return try await BlockingWork.run {
+                try? env.store.write {
+                    try $0.addRunTime(
+                        job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds)
+                }
+                try self.pause(code: code, reason: message, logger: logger)
+                return try .paused(env.store.read { try $0.job(self.jobID) }!)
             }
-            try pause(code: code, reason: message, logger: logger)
-            return try .paused(env.store.read { try $0.job(self.jobID) }!)
         }
     }
 
@@ -104,7 +113,7 @@ public final class JobRunner: Sendable {
             // Hashes the whole input: seconds for gigabytes read from disk.
             try await BlockingWork.runOnOwnThread(name: "batchd-verify") { try InputCheck.verify(job) }
         }
-        let current = try env.store.read { try $0.job(self.jobID)! }
+        let current = try await BlockingWork.run { try env.store.read { try $0.job(self.jobID)! } }
         progress.update {
             $0.counts = current.counts
             $0.phase = .sending
