@@ -1,5 +1,6 @@
 import ArgumentParser
 import BatchCore
+import BatchEngine
 
 /// Options that shape a job, shared by `run` and `submit`.
 struct JobOptionsGroup: ParsableArguments {
@@ -9,7 +10,10 @@ struct JobOptionsGroup: ParsableArguments {
     @Option(help: "Higher runs first when several jobs are queued.")
     var priority: Int = 0
 
-    @Option(help: "Requests in flight at once per (endpoint, model) lane (default 64, or the config's).")
+    @Option(
+        help:
+            "Requests in flight at once per (endpoint, model) lane (default \(Settings.defaultConcurrency), or the config's)."
+    )
     var concurrency: Int?
 
     @Option(help: "Requests per minute per lane (default: the config's, else learned from the server).")

@@ -21,6 +21,18 @@ struct OverlapTests {
         #expect(ran.withLock { $0.sorted() } == ["first", "second"])
     }
 
+    @Test("the second runs on a thread of its own, not a Dispatch worker that runs Swift tasks")
+    func secondThread() throws {
+        let name = Mutex<String?>(nil)
+        try Overlap.run(
+            {},
+            alongside: {
+                let comm = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
+                name.withLock { $0 = comm?.trimmingCharacters(in: .newlines) }
+            })
+        #expect(name.withLock { $0 } == "batchd-overlap")
+    }
+
     @Test("either's error is thrown; the second's when both fail, after both ended")
     func errors() throws {
         #expect(throws: Failure(name: "first")) {

@@ -50,7 +50,7 @@ enum BlockingWork {
     /// Not with `Thread.current.name`: Foundation on Linux passes that name to the system only once
     /// `start()` has returned on the creating thread, so a new thread that runs first keeps its
     /// creator's name. (Swift's Glibc module does not offer `pthread_setname_np`.)
-    private static func nameCurrentThread(_ name: String) {
+    static func nameCurrentThread(_ name: String) {
         let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { return }  // no procfs: the thread keeps its creator's name
         defer { close(fd) }

@@ -1,6 +1,10 @@
-import Dispatch
+import Foundation
 
-/// Runs two blocking pieces of work at the same time, on the calling thread and one other.
+/// Runs two blocking pieces of work at the same time: the first on the calling thread, the second
+/// on a thread of its own (named `batchd-overlap`).
+///
+/// Not on a Dispatch worker: on Linux those are the threads that run Swift tasks, and the second
+/// piece (an ingest chunk's SQLite commit) would hold one of them.
 ///
 /// Guarantees: both have finished when ``run(_:alongside:)`` returns or throws; an error of
 /// either is rethrown (`second`'s when both fail). Ingest uses it to read and parse the
@@ -8,34 +12,31 @@ import Dispatch
 enum Overlap {
     /// Runs `first` and `second` concurrently and returns `first`'s result.
     static func run<T>(_ first: () throws -> T, alongside second: () throws -> Void) throws -> T {
-        let box = Results<T>()
-        withoutActuallyEscaping(first) { first in
-            withoutActuallyEscaping(second) { second in
-                let work = UncheckedWork(first: first, second: second)
-                DispatchQueue.concurrentPerform(iterations: 2) { index in
-                    if index == 0 {
-                        box.first = Result { try work.first() }
-                    } else {
-                        box.second = Result { try work.second() }
-                    }
-                }
-            }
+        let box = SecondResult()
+        let firstResult = withoutActuallyEscaping(second) { second in
+            let work = UncheckedWork(second: second)
+            let done = DispatchSemaphore(value: 0)
+            Thread {
+                BlockingWork.nameCurrentThread("batchd-overlap")
+                box.value = Result { try work.second() }
+                done.signal()
+            }.start()
+            let result = Result { try first() }
+            done.wait()  // `second` must not outlive this scope
+            return result
         }
-        if case .failure(let error)? = box.second { throw error }
-        guard let result = box.first else { fatalError("concurrentPerform skipped an iteration") }
-        return try result.get()
+        if case .failure(let error)? = box.value { throw error }
+        return try firstResult.get()
     }
 
-    /// Each slot is written by one iteration only and read after both have ended.
-    private final class Results<T>: @unchecked Sendable {
-        var first: Result<T, any Error>?
-        var second: Result<Void, any Error>?
+    /// Written by the second thread only, read after it has signalled.
+    private final class SecondResult: @unchecked Sendable {
+        var value: Result<Void, any Error>?
     }
 
-    /// The two closures, handed to the other thread. Safe because each runs on one thread only
-    /// and both end before `run` returns.
-    private struct UncheckedWork<T>: @unchecked Sendable {
-        let first: () throws -> T
+    /// The second closure, handed to its thread. Safe because it runs on that thread only and
+    /// ends before `run` returns.
+    private struct UncheckedWork: @unchecked Sendable {
         let second: () throws -> Void
     }
 }
