@@ -12,31 +12,35 @@ import Foundation
 enum Overlap {
     /// Runs `first` and `second` concurrently and returns `first`'s result.
     static func run<T>(_ first: () throws -> T, alongside second: () throws -> Void) throws -> T {
-        let box = SecondResult()
+        let handoff = Handoff()
         let firstResult = withoutActuallyEscaping(second) { second in
-            let work = UncheckedWork(second: second)
+            handoff.work = second
             let done = DispatchSemaphore(value: 0)
             Thread {
                 BlockingWork.nameCurrentThread("batchd-overlap")
-                box.value = Result { try work.second() }
+                handoff.runWork()
                 done.signal()
             }.start()
             let result = Result { try first() }
-            done.wait()  // `second` must not outlive this scope
+            // The other thread dropped `second` before signalling: nothing holds it past this block.
+            done.wait()
             return result
         }
-        if case .failure(let error)? = box.value { throw error }
+        if case .failure(let error)? = handoff.result { throw error }
         return try firstResult.get()
     }
 
-    /// Written by the second thread only, read after it has signalled.
-    private final class SecondResult: @unchecked Sendable {
-        var value: Result<Void, any Error>?
-    }
+    /// The second piece and its result, shared with its thread: written there, read after it has
+    /// signalled.
+    private final class Handoff: @unchecked Sendable {
+        var work: (() throws -> Void)?
+        var result: Result<Void, any Error>?
 
-    /// The second closure, handed to its thread. Safe because it runs on that thread only and
-    /// ends before `run` returns.
-    private struct UncheckedWork: @unchecked Sendable {
-        let second: () throws -> Void
+        /// Runs the work, then lets go of it (it must not outlive ``Overlap/run(_:alongside:)``).
+        func runWork() {
+            let outcome = Result { try work!() }
+            work = nil
+            result = outcome
+        }
     }
 }
