@@ -5,6 +5,8 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    // Every file imports the modules whose members it uses: a target's imports are its real dependencies.
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -30,15 +32,24 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // The domain: no I/O.
+        // The domain, no I/O: lines and their parsing, output lines, states, quota and retry rules.
         .target(
             name: "BatchCore",
             swiftSettings: swiftSettings
         ),
-        // Durable queue on SQLite.
+        // Blocking work off the threads that run Swift tasks (NIO's blocking pool, named threads).
+        .target(
+            name: "BatchThreads",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The durable queue on SQLite, and the async facade every caller uses.
         .target(
             name: "BatchStore",
-            dependencies: ["CSQLite", "BatchCore"],
+            dependencies: ["CSQLite", "BatchCore", "BatchThreads"],
             swiftSettings: swiftSettings
         ),
         // HTTP: endpoints, credentials, the async-http-client transport.
@@ -52,17 +63,40 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The running parts: ingest, dispatch, output writing, the daemon's services.
+        // The configuration file, the environment's endpoint, and the job settings with their precedence.
+        .target(
+            name: "BatchConfig",
+            dependencies: ["BatchCore", "BatchTransport"],
+            swiftSettings: swiftSettings
+        ),
+        // One job's run: ingest, lanes and dispatch, the sender, the outcome writer, the report.
         .target(
             name: "BatchEngine",
             dependencies: [
-                "BatchCore", "BatchStore", "BatchTransport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "BatchCore", "BatchStore", "BatchTransport", "BatchConfig", "BatchThreads",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The daemon's long-running services: the job queue, the drop-folder watcher, systemd, logging.
+        .target(
+            name: "BatchDaemon",
+            dependencies: [
+                "BatchCore", "BatchStore", "BatchConfig", "BatchEngine", "BatchThreads",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // What the executables share: parsing and running a command from top-level code, and signals.
+        .target(
+            name: "BatchCommandLine",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -79,14 +113,14 @@ let package = Package(
         // Fakes and helpers shared by the tests.
         .target(
             name: "BatchTesting",
-            dependencies: ["BatchCore", "BatchStore", "BatchTransport", "BatchEngine"],
+            dependencies: ["BatchCore", "BatchStore", "BatchTransport", "BatchConfig", "BatchEngine"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "batchd",
             dependencies: [
-                "BatchEngine",
-                "BatchStore",
+                "BatchCommandLine", "BatchDaemon", "BatchEngine", "BatchConfig", "BatchStore",
+                "BatchTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,16 +130,17 @@ let package = Package(
         .executableTarget(
             name: "batchctl",
             dependencies: [
-                "BatchEngine",
+                "BatchCommandLine", "BatchEngine", "BatchConfig", "BatchStore", "BatchTransport", "BatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "batchd-sim",
             dependencies: [
-                "BatchSimulator",
+                "BatchCommandLine", "BatchSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -113,23 +148,43 @@ let package = Package(
         .executableTarget(
             name: "batchd-http-floor",
             dependencies: [
-                "BatchTransport",
+                "BatchCommandLine", "BatchTransport", "BatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "BatchStoreTests", dependencies: ["BatchStore", "BatchTesting"],
+            name: "BatchThreadsTests", dependencies: ["BatchThreads"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BatchStoreTests", dependencies: ["BatchStore", "BatchCore", "BatchTesting"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "BatchTransportTests",
-            dependencies: ["BatchTransport", "BatchTesting", "BatchSimulator"],
+            dependencies: ["BatchTransport", "BatchCore", "BatchTesting", "BatchSimulator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BatchConfigTests",
+            dependencies: ["BatchConfig", "BatchCore", "BatchTransport", "BatchTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BatchEngineTests",
-            dependencies: ["BatchEngine", "BatchTesting", "BatchSimulator"],
+            dependencies: [
+                "BatchEngine", "BatchConfig", "BatchCore", "BatchStore", "BatchTransport", "BatchTesting",
+                "BatchSimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BatchDaemonTests",
+            dependencies: [
+                "BatchDaemon", "BatchEngine", "BatchConfig", "BatchCore", "BatchStore", "BatchTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -144,7 +199,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["BatchTesting", "BatchSimulator"],
+            dependencies: ["BatchTesting", "BatchSimulator", "BatchCore", "BatchStore"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// `audio/transcriptions` and `audio/translations`: a deterministic text naming the file's size,
 /// in the requested `response_format` (`json`, `verbose_json`, `text`, `srt`, `vtt`).
 ///

@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// `chat/completions`: n assistant choices with deterministic text, usage from the estimate.
 struct ChatCall: PreparedCall {
     let promptTokens: Int

@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// Legacy `completions`: n text choices with deterministic text, usage from the estimate.
 struct CompletionsCall: PreparedCall {
     let promptTokens: Int

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 
 /// `embeddings`: one deterministic, unit-length vector per input, optionally base64-encoded.
 ///

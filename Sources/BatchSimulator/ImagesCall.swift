@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// `images/generations` (JSON body) and `images/edits` (multipart with an `image` file): `n`
 /// deterministic small PNG-tagged images, as `b64_json` (the default, as for `gpt-image-1`) or as a
 /// `url` when `response_format` is `url`. Costs 0 tokens: only the RPM limit applies.

@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// `moderations`: one unflagged result per input with small deterministic scores.
 struct ModerationsCall: PreparedCall {
     static let categories = [

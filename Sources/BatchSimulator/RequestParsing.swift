@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Turns a routed request's body into the model name and a validated ``PreparedCall``.
 ///

@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// `responses`: one completed assistant message, usage as input/output tokens.
 struct ResponsesCall: PreparedCall {
     let inputTokens: Int

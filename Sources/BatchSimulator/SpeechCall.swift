@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// `audio/speech`: deterministic bytes standing for the spoken `input`, in the requested
 /// `response_format` (`mp3` by default; `opus`, `aac`, `flac`, `wav`, `pcm`).
 ///

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatchConfig
 import BatchCore
 import BatchEngine
 import BatchStore
@@ -48,8 +49,6 @@ struct GlobalOptions: ParsableArguments {
         return logger
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// Exit statuses of batchctl, documented in `batchctl --help` and the README.
 enum ExitStatus: Int32 {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatchConfig
 import BatchCore
 import BatchEngine
 

@@ -46,7 +46,7 @@ struct JobView: Codable {
         endpoint = job.endpoint
         priority = job.priority
         state = job.state.rawValue
-        stateCode = job.stateCode
+        stateCode = job.stateCode?.rawValue
         stateReason = job.stateReason
         requests = job.counts.requests
         pending = job.counts.pending

@@ -1,3 +1,4 @@
+import BatchCore
 import BatchEngine
 import Foundation
 

@@ -1,5 +1,6 @@
 import BatchCore
 import BatchEngine
+import Foundation
 
 /// The line `run` prints when a job ends, and the exit status it implies.
 struct Summary {
@@ -28,7 +29,7 @@ struct Summary {
             exitStatus = counts.failed + counts.rejected > 0 ? .someLinesFailed : .success
         case .paused, .notRunnable:
             text =
-                "job \(job.id) stopped (\(job.state.rawValue)): \(job.stateCode ?? "unknown"): \(job.stateReason ?? "")\n"
+                "job \(job.id) stopped (\(job.state.rawValue)): \(job.stateCode?.rawValue ?? "unknown"): \(job.stateReason ?? "")\n"
                 + "  \(tallies); \(counts.pending) requests not sent yet"
             exitStatus = .jobStopped
         case .drained:

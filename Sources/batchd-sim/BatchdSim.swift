@@ -1,12 +1,13 @@
 import ArgumentParser
+import BatchCommandLine
 import BatchSimulator
 import Foundation
+import UnixSignals
 
 /// `batchd-sim`: runs the OpenAI/Azure-compatible simulator until SIGINT or SIGTERM.
 ///
 /// Prints exactly one line, `batchd-sim listening on http://HOST:PORT`, once listening, and writes
 /// the port to `--port-file` if given, so scripts can start it with `--port 0`.
-@main
 struct BatchdSim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batchd-sim",
@@ -76,7 +77,8 @@ struct BatchdSim: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let signals = TerminationSignals()
+        // Trapped before the server starts: a signal that arrives while it starts is not lost.
+        let signals = await TerminationSignals.trap()
         var configuration = SimulatorConfiguration()
         configuration.host = host == "[::1]" ? "::1" : host
         configuration.port = port
@@ -100,7 +102,8 @@ struct BatchdSim: AsyncParsableCommand {
         let shownHost = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         FileHandle.standardOutput.write(
             Data("batchd-sim listening on http://\(shownHost):\(boundPort)\n".utf8))
-        await signals.wait()
+        var stops = signals.makeAsyncIterator()
+        _ = await stops.next()
         try await simulator.shutdown()
     }
 }

@@ -1,3 +1,6 @@
+import BatchCommandLine
+import BatchConfig
+import BatchDaemon
 import BatchEngine
 import BatchStore
 import Logging
@@ -35,7 +38,7 @@ extension Batchd {
                     statusInterval: .milliseconds(Int64(statusInterval * 1000))
                 ) { [watcher] in
                     let running = queue.runningJobs.count
-                    let queued = (try? store.read { try $0.runnableJobs(limit: 10_000).count }) ?? 0
+                    let queued = (try? await store.runnableCount()) ?? 0
                     let dropped = watcher?.queuedCount ?? 0
                     return
                         "\(running) jobs running, \(max(0, queued - running)) waiting, \(dropped) files taken from drop folders"

@@ -1,11 +1,15 @@
 import ArgumentParser
+import BatchCommandLine
+import BatchConfig
 import BatchCore
+import BatchDaemon
 import BatchEngine
 import BatchStore
 import BatchTransport
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `batchd`: the daemon. Runs every job queued in the database until SIGTERM.
 struct Batchd: AsyncParsableCommand {
@@ -108,5 +112,4 @@ struct Batchd: AsyncParsableCommand {
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}
 extension LogFormat: ExpressibleByArgument {}

@@ -1,5 +1,4 @@
-import ArgumentParser
-import BatchEngine
+import BatchCommandLine
 
 TerminationSignals.unblock()
 await Batchd.parseAndRun()

@@ -48,12 +48,12 @@ struct RetryPolicyTests {
             (#"{"error":{"type":"insufficient_quota","message":"You exceeded your quota"}}"#, 4),
         ])
     func insufficientQuota(body: String, attempt: Int) {
-        guard case .stopJob(let code, let message) = decide(answer(429, body), attempt: attempt) else {
+        guard case .stopJob(let error) = decide(answer(429, body), attempt: attempt) else {
             Issue.record("expected stopJob")
             return
         }
-        #expect(code == "insufficient_quota")
-        #expect(message.contains("insufficient_quota"))
+        #expect(error.code == .insufficientQuota)
+        #expect(error.message.contains("insufficient_quota"))
     }
 
     @Test("a 429 with another error code is a throttled retry")

@@ -29,7 +29,7 @@ struct AudioJobTests {
                 transcription("t1", file: "calls/1.wav"), transcription("t2", file: "calls/2.wav"),
                 transcription("missing", file: "calls/none.wav"), transcription("escape", file: "../x.wav"),
             ])
-        let job = try fixture.submit(path, options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(path, options: JobOptions(concurrency: 1))
         let transport = ScriptedTransport { request, index in
             if index == 0 { try? FileManager.default.removeItem(atPath: dir.path("calls/2.wav")) }
             return HTTPAnswer(
@@ -74,7 +74,7 @@ struct AudioJobTests {
             customID: "say 1", url: "/v1/audio/speech",
             body: ["model": "tts-1", "input": "Hello", "voice": "alloy", "response_format": "wav"])
         let path = fixture.directory.write("speech.jsonl", lines: [line])
-        let job = try fixture.submit(path)
+        let job = try await fixture.submit(path)
         let bytes: [UInt8] = [0x52, 0x49, 0x46, 0x46, 0xFF, 0x00, 0x80]
         let transport = ScriptedTransport { _, _ in
             HTTPAnswer(status: 200, headers: ["content-type": "audio/wav"], body: bytes)

@@ -1,4 +1,5 @@
 import BatchCore
+import BatchStore
 import Synchronization
 import Testing
 

@@ -167,9 +167,9 @@ struct DispatchStateTests {
         var state = Self.state()
         state.load([Self.item(1), Self.item(2)], now: Self.now)
         let first = state.next(now: Self.now)!
-        state.stop(code: "insufficient_quota", message: "out of quota")
-        state.stop(code: "input_modified", message: "changed")
-        #expect(state.stopReason?.code == "insufficient_quota")
+        state.stop(.insufficientQuota("out of quota"))
+        state.stop(.inputModified("in.jsonl", detail: "changed"))
+        #expect(state.stopReason?.code == .insufficientQuota)
         #expect(state.stopReason?.message == "out of quota")
         #expect(state.next(now: Self.now) == nil)
         #expect(!state.wantsMoreInput)

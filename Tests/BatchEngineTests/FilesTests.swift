@@ -1,3 +1,4 @@
+import BatchConfig
 import BatchCore
 import BatchEngine
 import BatchTesting

@@ -1,9 +1,10 @@
 import BatchCore
 import BatchEngine
-import BatchStore
 import BatchTesting
 import Foundation
 import Testing
+
+@testable import BatchStore
 
 @Suite("Ingestor")
 struct IngestorTests {
@@ -32,8 +33,8 @@ struct IngestorTests {
         return (directory.write(name, bytes: bytes), offsets)
     }
 
-    private func submit(_ path: String) throws -> JobRecord {
-        try Submitter(store: store).submit(path: path, endpoint: "default")
+    private func submit(_ path: String) async throws -> JobRecord {
+        try await Submitter(store: store).submit(path: path, endpoint: "default")
     }
 
     private func errorsFile(_ job: JobRecord) throws -> OutputFile {
@@ -62,9 +63,9 @@ struct IngestorTests {
     ]
 
     @Test("valid lines become requests; bad lines go to the errors file", arguments: [1, 2, 3, 100])
-    func mixedFile(chunkLines: Int) throws {
+    func mixedFile(chunkLines: Int) async throws {
         let (path, offsets) = writeInput("mixed.jsonl", Self.mixed, bom: true)
-        let job = try submit(path)
+        let job = try await submit(path)
         let errors = try errorsFile(job)
         try Ingestor(chunkLines: chunkLines).run(job: job, store: store, errors: errors)
 
@@ -115,13 +116,13 @@ struct IngestorTests {
     }
 
     @Test("an ingest resumed after a crash adds no duplicate")
-    func resume() throws {
+    func resume() async throws {
         var lines = (1...8).map {
             InputLine(text: JobFixtures.chatLine(customID: "r\($0)", content: "n\($0)"))
         }
         lines[6] = InputLine(text: JobFixtures.chatLine(customID: "r2", content: "dup"))
         let (path, offsets) = writeInput("resume.jsonl", lines)
-        let job = try submit(path)
+        let job = try await submit(path)
 
         // The state a crash leaves after the first chunk (lines 1-3) was committed.
         let committedLines = 3
@@ -159,9 +160,9 @@ struct IngestorTests {
     }
 
     @Test("a finished ingest is not run again")
-    func idempotent() throws {
+    func idempotent() async throws {
         let (path, _) = writeInput("twice.jsonl", [InputLine(text: JobFixtures.chatLine(customID: "x"))])
-        let job = try submit(path)
+        let job = try await submit(path)
         try Ingestor().run(job: job, store: store, errors: try errorsFile(job))
         let first = try reload(job)
         try Ingestor().run(job: first, store: store, errors: try errorsFile(first))
@@ -170,9 +171,9 @@ struct IngestorTests {
     }
 
     @Test("an input changed after submit is refused")
-    func modifiedBeforeIngest() throws {
+    func modifiedBeforeIngest() async throws {
         let (path, _) = writeInput("changed.jsonl", [InputLine(text: JobFixtures.chatLine(customID: "x"))])
-        let job = try submit(path)
+        let job = try await submit(path)
         let handle = try #require(FileHandle(forWritingAtPath: path))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data((JobFixtures.chatLine(customID: "y") + "\n").utf8))
@@ -180,7 +181,7 @@ struct IngestorTests {
         let error = try #require(throws: BatchdError.self) {
             try Ingestor().run(job: job, store: store, errors: try errorsFile(job))
         }
-        #expect(error.shortCode == "input_modified")
+        #expect(error.code == .inputModified)
         #expect(error.message.contains(job.inputPath))
         #expect(try pending(job).isEmpty)
     }

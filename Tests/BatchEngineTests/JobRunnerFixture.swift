@@ -1,10 +1,12 @@
+import BatchConfig
 import BatchCore
 import BatchEngine
-import BatchStore
 import BatchTesting
 import BatchTransport
 import Foundation
 import Logging
+
+@testable import BatchStore
 
 /// A store, an input folder, a manual clock and a scripted transport for job runner tests.
 struct RunnerFixture {
@@ -27,8 +29,9 @@ struct RunnerFixture {
             name, lines: customIDs.map { JobFixtures.chatLine(customID: $0, content: Self.content(for: $0)) })
     }
 
-    func submit(_ path: String, options: JobOptions = JobOptions()) throws -> JobRecord {
-        try Submitter(store: store, clock: clock).submit(path: path, endpoint: "default", options: options)
+    func submit(_ path: String, options: JobOptions = JobOptions()) async throws -> JobRecord {
+        try await Submitter(store: store, clock: clock).submit(
+            path: path, endpoint: "default", options: options)
     }
 
     func environment(_ transport: any HTTPTransport, lease: Duration = .seconds(30)) -> RunEnvironment {

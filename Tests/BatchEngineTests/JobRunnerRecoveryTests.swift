@@ -1,5 +1,6 @@
 import BatchCore
 import BatchEngine
+import BatchStore
 import BatchTesting
 import BatchTransport
 import Foundation
@@ -22,11 +23,12 @@ struct JobRunnerRecoveryTests {
     @Test("insufficient_quota pauses the job and leaves its requests pending")
     func insufficientQuota() async throws {
         let ids = ["q1", "q2", "q3", "q4"]
-        let job = try fixture.submit(fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(
+            fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 1))
         let transport = ScriptedTransport { _, _ in RunnerFixture.insufficientQuota }
         let stopped = try paused(try await fixture.runner(job, transport).run())
         #expect(stopped.state == .paused)
-        #expect(stopped.stateCode == "insufficient_quota")
+        #expect(stopped.stateCode == .insufficientQuota)
         #expect(stopped.stateReason?.contains("quota") == true)
         #expect(stopped.owner == nil)
         #expect(transport.requests.count == 1)
@@ -39,20 +41,20 @@ struct JobRunnerRecoveryTests {
     @Test("an input rewritten after ingest pauses the job with input_modified and sends nothing")
     func inputModifiedBetweenRuns() async throws {
         let path = fixture.writeInput(customIDs: ["m1", "m2", "m3"])
-        let job = try fixture.submit(path, options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(path, options: JobOptions(concurrency: 1))
         _ = try paused(
             try await fixture.runner(job, ScriptedTransport { _, _ in RunnerFixture.insufficientQuota }).run()
         )
         #expect(try fixture.job(job.id)?.ingest.done == true)
 
         _ = fixture.writeInput(customIDs: ["other-1", "other-2"])
-        let requeued = try Submitter(store: fixture.store).findOrSubmit(
+        let requeued = try await Submitter(store: fixture.store).findOrSubmit(
             path: path, endpoint: "default", forceNew: false)
         #expect(requeued.id == job.id)
         #expect(requeued.state == .queued)
         let transport = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
         let stopped = try paused(try await fixture.runner(job, transport).run())
-        #expect(stopped.stateCode == "input_modified")
+        #expect(stopped.stateCode == .inputModified)
         #expect(stopped.stateReason?.contains(job.inputPath) == true)
         #expect(transport.requests.isEmpty)
         #expect(stopped.counts.pending == 3)
@@ -61,7 +63,7 @@ struct JobRunnerRecoveryTests {
     @Test("an input rewritten while sending stops the job before a wrong body is sent")
     func inputModifiedWhileSending() async throws {
         let path = fixture.writeInput(customIDs: ["s1", "s2", "s3"])
-        let job = try fixture.submit(path, options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(path, options: JobOptions(concurrency: 1))
         let replacement = ["x1", "x2", "x3"].map {
             JobFixtures.chatLine(customID: $0, content: "replaced \($0)") + "\n"
         }
@@ -76,7 +78,7 @@ struct JobRunnerRecoveryTests {
             return RunnerFixture.ok(request)
         }
         let stopped = try paused(try await fixture.runner(job, transport).run())
-        #expect(stopped.stateCode == "input_modified")
+        #expect(stopped.stateCode == .inputModified)
         #expect(transport.requests.count == 1)
         #expect(!transport.requests.contains { RunnerFixture.content(of: $0).hasPrefix("replaced") })
         #expect(stopped.counts.succeeded == 1)
@@ -87,7 +89,7 @@ struct JobRunnerRecoveryTests {
     func recoversOutputs() async throws {
         let ids = ["r1", "r2", "r3", "r4", "r5"]
         let path = fixture.writeInput(customIDs: ids)
-        let job = try fixture.submit(path, options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(path, options: JobOptions(concurrency: 1))
         let quotaAt = 2
         let first = ScriptedTransport { request, index in
             index == quotaAt ? RunnerFixture.insufficientQuota : RunnerFixture.ok(request)
@@ -105,7 +107,8 @@ struct JobRunnerRecoveryTests {
                 #"{"id":"batch_req_ghost","custom_id":"r3","response":{"status_code":200,"bo"#.utf8))
         try handle.close()
 
-        _ = try Submitter(store: fixture.store).findOrSubmit(path: path, endpoint: "default", forceNew: false)
+        _ = try await Submitter(store: fixture.store).findOrSubmit(
+            path: path, endpoint: "default", forceNew: false)
         let second = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
         guard case .completed(let done) = try await fixture.runner(job, second).run() else {
             Issue.record("expected the resumed job to complete")
@@ -126,7 +129,7 @@ struct JobRunnerRecoveryTests {
     @Test("drain before run: the job goes back to queued with nothing sent")
     func drainBeforeRun() async throws {
         let ids = ["d1", "d2", "d3"]
-        let job = try fixture.submit(fixture.writeInput(customIDs: ids))
+        let job = try await fixture.submit(fixture.writeInput(customIDs: ids))
         let transport = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
         let runner = fixture.runner(job, transport)
         runner.drain()
@@ -144,7 +147,7 @@ struct JobRunnerRecoveryTests {
 
     @Test("a completed job is not run again")
     func notRunnable() async throws {
-        let job = try fixture.submit(fixture.writeInput(customIDs: ["once"]))
+        let job = try await fixture.submit(fixture.writeInput(customIDs: ["once"]))
         let transport = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
         _ = try await fixture.runner(job, transport).run()
         guard case .notRunnable(let again) = try await fixture.runner(job, transport).run() else {

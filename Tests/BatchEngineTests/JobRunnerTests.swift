@@ -1,3 +1,4 @@
+import BatchConfig
 import BatchCore
 import BatchEngine
 import BatchStore
@@ -24,7 +25,8 @@ struct JobRunnerTests {
     @Test("the sender times each answer; the lane's window learns that latency, and forgets it after the job")
     func answerLatencyReachesTheLane() async throws {
         let ids = (1...40).map { "t\($0)" }
-        let job = try fixture.submit(fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(
+            fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 1))
         let environment = fixture.environment(ScriptedTransport { _, _ in .json(200, "{}") })
         let lane = LaneKey(endpoint: Settings.defaultEndpointName, model: "gpt-4o-mini")
         let seen = Mutex<Double?>(nil)
@@ -45,7 +47,7 @@ struct JobRunnerTests {
     func allSucceed() async throws {
         let ids = (1...7).map { "task-\($0)" }
         let path = fixture.writeInput(customIDs: ids)
-        let job = try fixture.submit(path)
+        let job = try await fixture.submit(path)
         let transport = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
         let done = try completed(try await fixture.runner(job, transport).run())
 
@@ -106,7 +108,7 @@ struct JobRunnerTests {
     @Test("a 400 answer goes to the errors file with its status and error null")
     func badRequest() async throws {
         let path = fixture.writeInput(customIDs: ["a", "b", "c"])
-        let job = try fixture.submit(path)
+        let job = try await fixture.submit(path)
         let rejected = RunnerFixture.content(for: "b")
         let transport = ScriptedTransport { request, _ in
             RunnerFixture.content(of: request) == rejected
@@ -145,7 +147,7 @@ struct JobRunnerTests {
             (HTTPAnswer.json(200, "not json"), 0),
         ])
     func retriedOnce(first: HTTPAnswer, throttled: Int) async throws {
-        let job = try fixture.submit(fixture.writeInput(customIDs: ["only"]))
+        let job = try await fixture.submit(fixture.writeInput(customIDs: ["only"]))
         let transport = ScriptedTransport { request, index in index == 0 ? first : RunnerFixture.ok(request) }
         let done = try completed(try await fixture.runner(job, transport).run())
         #expect(done.counts == JobCounts(requests: 1, succeeded: 1, attempts: 2, throttled: throttled))
@@ -166,7 +168,7 @@ struct JobRunnerTests {
 
     @Test("a transport failure on every attempt ends in the errors file after max_attempts")
     func transportFailures() async throws {
-        let job = try fixture.submit(
+        let job = try await fixture.submit(
             fixture.writeInput(customIDs: ["t"]), options: JobOptions(maxAttempts: 3))
         let transport = ScriptedTransport { _, _ in
             throw TransportFailure(kind: .timeout, message: "too slow")
@@ -184,7 +186,7 @@ struct JobRunnerTests {
 
     @Test("a server-requested wait is slept on the clock before the retry")
     func waitsOnTheClock() async throws {
-        let job = try fixture.submit(fixture.writeInput(customIDs: ["w"]))
+        let job = try await fixture.submit(fixture.writeInput(customIDs: ["w"]))
         let transport = ScriptedTransport { request, index in
             index == 0 ? .json(503, "{}", headers: ["retry-after-ms": "5000"]) : RunnerFixture.ok(request)
         }
@@ -229,7 +231,7 @@ struct JobRunnerCommitTests {
     @Test("retries and outcomes committed in successive batches leave each row as its last attempt did")
     func retriesAcrossBatches() async throws {
         let ids = (0..<300).map { "c\($0)" }
-        let job = try fixture.submit(
+        let job = try await fixture.submit(
             fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 8))
         // Every third request fails once with a 500 and is retried at once (the fixture's random
         // draw makes the backoff 0), so its retry and its outcome often land in different batches.
@@ -260,7 +262,8 @@ struct JobRunnerCommitTests {
     @Test("a hard stop records the answers that arrive while the sends end")
     func hardStopRecordsLateAnswers() async throws {
         let ids = (0..<4).map { "h\($0)" }
-        let job = try fixture.submit(fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 8))
+        let job = try await fixture.submit(
+            fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 8))
         let gate = AnswerGate()
         let transport = ScriptedTransport { request, _ in
             await gate.wait()
@@ -287,7 +290,8 @@ struct JobRunnerCommitTests {
     @Test("at the drain timeout the sends are cancelled once; the run then sleeps until they end")
     func drainTimeoutCancelsOnce() async throws {
         let ids = ["d0", "d1"]
-        let job = try fixture.submit(fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 8))
+        let job = try await fixture.submit(
+            fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 8))
         let gate = AnswerGate()
         let transport = ScriptedTransport { request, _ in
             await gate.wait()
@@ -322,7 +326,7 @@ struct JobRunnerCommitTests {
         // Every write to the results file fails, as on a full disk.
         try FileManager.default.createSymbolicLink(
             atPath: OutputFiles(input: input).results, withDestinationPath: "/dev/full")
-        let job = try fixture.submit(input, options: JobOptions(concurrency: 4))
+        let job = try await fixture.submit(input, options: JobOptions(concurrency: 4))
         let transport = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
         let outcome = try await fixture.runner(job, transport).run()
         guard case .paused(let paused) = outcome else {
@@ -330,7 +334,7 @@ struct JobRunnerCommitTests {
             return
         }
         #expect(transport.requests.count > 0, "the job sent before its first commit")
-        #expect(paused.stateCode == "output_unwritable")
+        #expect(paused.stateCode == .outputUnwritable)
         #expect(
             paused.stateReason?.contains("No space left on device") == true, "\(paused.stateReason ?? "")")
         #expect(paused.counts.succeeded == 0)

@@ -1,9 +1,10 @@
 import BatchCore
 import BatchEngine
-import BatchStore
 import BatchTesting
 import Foundation
 import Testing
+
+@testable import BatchStore
 
 @Suite("OutcomeRecorder")
 struct OutcomeRecorderTests {

@@ -1,6 +1,7 @@
 import BatchCore
-import BatchStore
 import Testing
+
+@testable import BatchStore
 
 /// `insertRequests` records what `insertRequest` would, one multi-row statement per batch.
 @Suite("Queue: batched request inserts")

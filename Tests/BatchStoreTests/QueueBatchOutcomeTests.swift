@@ -1,6 +1,8 @@
 import BatchCore
-import BatchStore
+import BatchTesting
 import Testing
+
+@testable import BatchStore
 
 /// `recordOutcomes` records what `recordOutcome` would, one multi-row statement per group of equal
 /// values.

@@ -1,7 +1,8 @@
 import BatchCore
-import BatchStore
 import Foundation
 import Testing
+
+@testable import BatchStore
 
 @Suite("Queue: claims and leases")
 struct QueueClaimTests {
@@ -124,11 +125,11 @@ struct QueueClaimTests {
         #expect(try store.read { try $0.job(id) }?.state == .running)
         try store.write {
             try $0.release(
-                job: id, token: "owner", state: .paused, code: "input_modified", reason: "changed", now: now)
+                job: id, token: "owner", state: .paused, code: .inputModified, reason: "changed", now: now)
         }
         let job = try #require(try store.read { try $0.job(id) })
         #expect(job.state == .paused)
-        #expect(job.stateCode == "input_modified")
+        #expect(job.stateCode == .inputModified)
         #expect(job.stateReason == "changed")
         #expect(job.owner == nil)
         #expect(job.finishedAt == nil)

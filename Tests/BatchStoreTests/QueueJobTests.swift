@@ -1,6 +1,7 @@
 import BatchCore
-import BatchStore
 import Testing
+
+@testable import BatchStore
 
 @Suite("Queue: jobs and requests")
 struct QueueJobTests {

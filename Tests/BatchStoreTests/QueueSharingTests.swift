@@ -1,6 +1,7 @@
 import BatchCore
-import BatchStore
 import Testing
+
+@testable import BatchStore
 
 /// Two processes sharing the database file, simulated by two `Store`s (two connections).
 @Suite("Queue: two connections on one file")

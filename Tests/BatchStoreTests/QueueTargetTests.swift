@@ -1,6 +1,7 @@
 import BatchCore
-import BatchStore
 import Testing
+
+@testable import BatchStore
 
 /// Requests name their operation and model through `request_targets`; the queue's answers are
 /// the same as when each row held the texts.

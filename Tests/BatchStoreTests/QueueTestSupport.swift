@@ -1,7 +1,8 @@
 import BatchCore
-import BatchStore
 import BatchTesting
 import Foundation
+
+@testable import BatchStore
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,9 @@
 import BatchCore
-import BatchStore
+import BatchSimulator
 import Foundation
 import Testing
+
+@testable import BatchStore
 
 /// `batchd --watch`: files dropped into a folder become jobs with no CLI call.
 @Suite("drop folders", .serialized)

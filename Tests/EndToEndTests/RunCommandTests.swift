@@ -1,3 +1,5 @@
+import BatchCore
+import BatchSimulator
 import Foundation
 import Testing
 

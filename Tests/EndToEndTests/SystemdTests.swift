@@ -1,3 +1,4 @@
+import BatchCore
 import BatchTesting
 import Foundation
 import Testing

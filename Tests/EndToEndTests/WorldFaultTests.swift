@@ -1,4 +1,5 @@
 import BatchCore
+import BatchSimulator
 import Foundation
 import Testing
 
@@ -31,7 +32,7 @@ struct WorldFaultTests {
         #expect(run.status == 2, "\(run.stderr)")
         let paused = try #require(try folder.job(1))
         #expect(paused.state == .paused)
-        #expect(paused.stateCode == "output_unwritable")
+        #expect(paused.stateCode == .outputUnwritable)
         #expect(paused.stateReason?.contains("No space left on device") == true)
         #expect(paused.counts.succeeded == 0)
         let status = try await folder.batchctl(["status", "1"], environment: [:])
@@ -62,7 +63,7 @@ struct WorldFaultTests {
 
         #expect(run.status == 2)
         #expect(run.stderr.contains("blocked.errors.jsonl"))
-        #expect(try folder.job(1)?.stateCode == "output_unwritable")
+        #expect(try folder.job(1)?.stateCode == .outputUnwritable)
         #expect(sim.simulator.stats.received == 0)
     }
 
@@ -79,7 +80,7 @@ struct WorldFaultTests {
 
         #expect(run.status == 2, "\(run.stderr)")
         let paused = try #require(try folder.job(1))
-        #expect(paused.stateCode == "input_modified")
+        #expect(paused.stateCode == .inputModified)
         #expect(sim.simulator.stats.received == 0, "no wrong body was sent")
     }
 }

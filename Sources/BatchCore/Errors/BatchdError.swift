@@ -1,18 +1,26 @@
 /// An error batchd reports to a user: a stable short code (for the errors file, the database and
 /// logs) and a message that says what was being done, on which file and line, and what to do.
 public struct BatchdError: Error, Sendable, Equatable, CustomStringConvertible {
-    private enum Code: String, Sendable {
-        case configuration = "configuration_error"
-        case inputUnreadable = "input_unreadable"
-        case inputModified = "input_modified"
-        case outputUnwritable = "output_unwritable"
-        case database = "database_error"
-        case jobNotFound = "job_not_found"
-        case insufficientQuota = "insufficient_quota"
-        case jobBusy = "job_busy"
+    /// A stable short code, e.g. `input_modified`: what `jobs.state_code` stores and `batchctl status`
+    /// shows. Compared as a typed value (`error.code == .jobBusy`), never as a string.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let configuration = Code(rawValue: "configuration_error")
+        public static let inputUnreadable = Code(rawValue: "input_unreadable")
+        public static let inputModified = Code(rawValue: "input_modified")
+        public static let outputUnwritable = Code(rawValue: "output_unwritable")
+        public static let database = Code(rawValue: "database_error")
+        public static let jobNotFound = Code(rawValue: "job_not_found")
+        public static let insufficientQuota = Code(rawValue: "insufficient_quota")
+        public static let jobBusy = Code(rawValue: "job_busy")
+        /// A failure of no known kind ended the run.
+        public static let runError = Code(rawValue: "run_error")
     }
 
-    private let code: Code
+    public let code: Code
     /// What happened and what to do about it. Never contains a credential.
     public let message: String
 
@@ -20,9 +28,6 @@ public struct BatchdError: Error, Sendable, Equatable, CustomStringConvertible {
         self.code = code
         self.message = message
     }
-
-    /// The stable short code, e.g. `input_modified`.
-    public var shortCode: String { code.rawValue }
 
     public var description: String { message }
 
@@ -55,4 +60,6 @@ public struct BatchdError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func jobBusy(_ id: Int64, pid: Int32) -> BatchdError {
         .init(.jobBusy, "job \(id) is being run by another process (pid \(pid)); wait for it or stop it")
     }
+    /// A failure of no known kind (the message is the error's own description).
+    public static func runError(_ message: String) -> BatchdError { .init(.runError, message) }
 }

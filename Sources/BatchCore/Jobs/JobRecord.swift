@@ -7,7 +7,7 @@ public struct JobRecord: Sendable, Equatable {
     public var priority: Int
     public var state: JobState
     /// Why the job is paused or failed: a stable code and a message.
-    public var stateCode: String?
+    public var stateCode: BatchdError.Code?
     public var stateReason: String?
     public var options: JobOptions
     public var createdAt: Timestamp
@@ -24,7 +24,7 @@ public struct JobRecord: Sendable, Equatable {
 
     public init(
         id: Int64, inputPath: String, endpoint: String, priority: Int, state: JobState,
-        stateCode: String?, stateReason: String?, options: JobOptions, createdAt: Timestamp,
+        stateCode: BatchdError.Code?, stateReason: String?, options: JobOptions, createdAt: Timestamp,
         startedAt: Timestamp?, finishedAt: Timestamp?, runMilliseconds: Int64,
         fingerprint: InputFingerprint, ingest: IngestProgress, committedOutput: CommittedOutput,
         counts: JobCounts, owner: JobOwner?

@@ -62,11 +62,9 @@ public struct RetryPolicy: Sendable, Equatable {
         let code = ResponseBody.errorCode(answer.body)
         if answer.status == 429, code == "insufficient_quota" {
             return .stopJob(
-                code: "insufficient_quota",
-                message:
+                .insufficientQuota(
                     "the provider answered 429 insufficient_quota: the account is out of quota or credit;"
-                    + " every further request would fail too"
-            )
+                        + " every further request would fail too"))
         }
         let statusCode = "http_\(answer.status)"
         var retryable = retryableStatuses.contains(answer.status)
@@ -104,5 +102,5 @@ public enum RetryDecision: Sendable, Equatable {
     /// Record the last outcome in the errors file.
     case fail(code: String)
     /// Stop the job: no further request of it can succeed.
-    case stopJob(code: String, message: String)
+    case stopJob(BatchdError)
 }

@@ -43,7 +43,7 @@ public struct DispatchState: Sendable {
     public private(set) var loadedThroughLine = 0
     public private(set) var inputExhausted = false
     public private(set) var draining = false
-    public private(set) var stopReason: (code: String, message: String)?
+    public private(set) var stopReason: BatchdError?
     private let laneSettings: @Sendable (LaneKey) -> LaneSettings
 
     public init(
@@ -149,8 +149,8 @@ public struct DispatchState: Sendable {
     }
 
     /// Stops the job: nothing more can succeed. Its share of its lanes goes to the other jobs.
-    public mutating func stop(code: String, message: String) {
-        if stopReason == nil { stopReason = (code, message) }
+    public mutating func stop(_ reason: BatchdError) {
+        if stopReason == nil { stopReason = reason }
         lanes.unregister(tenant: tenant)
     }
 

@@ -1,4 +1,6 @@
 import BatchCore
+import BatchStore
+import BatchThreads
 import BatchTransport
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import BatchCore
 import BatchStore
+import BatchThreads
 
 /// Reads a job's input once, streaming, and records one request per valid line; each bad line
 /// becomes one line in the errors file naming the file, the line number and the reason.
@@ -131,10 +132,11 @@ public struct Ingestor {
     private func commit(_ chunk: Chunk, job: Int64, fileName: String, store: Store, errors: OutputFile) throws
     {
         let requests = chunk.requests
-        try store.write { tx in
-            let refused = try tx.insertRequests(job: job, requests)
-            var duplicates = Set(refused.map { requests[$0].line })
-            let accepted = requests.count - refused.count
+        try store.commitIngest(job: job, requests: requests, progress: chunk.progress, hash: chunk.hash) {
+            refused in
+            var duplicates = Dictionary(
+                refused.map { (requests[$0.index].line, $0.firstLine) },
+                uniquingKeysWith: { first, _ in first })
             var rejectedLines: [UInt8] = []
             var rejectedCount = 0
             // Error lines in line order; nothing to do for a chunk without one.
@@ -142,8 +144,7 @@ public struct Ingestor {
                 var rejection: (line: Int, customID: String?, LineRejection)?
                 switch item {
                 case .request(let request):
-                    if duplicates.remove(request.line) != nil {
-                        let first = try tx.line(ofCustomID: request.customID, job: job) ?? 0
+                    if let first = duplicates.removeValue(forKey: request.line) {
                         rejection = (
                             request.line, request.customID,
                             .duplicateCustomID(request.customID, firstLine: first)
@@ -163,9 +164,7 @@ public struct Ingestor {
                 try errors.append(rejectedLines)
                 try errors.sync()
             }
-            try tx.recordIngest(
-                job: job, progress: chunk.progress, addedRequests: accepted, addedRejected: rejectedCount,
-                errorsBytes: errors.length, hash: chunk.hash)
+            return (rejectedCount, errors.length)
         }
     }
 

@@ -4,14 +4,6 @@ import BatchStore
 /// Everything one commit records: the output lines to append and the rows and counters that go
 /// with them. ``OutcomeRecorder`` fills it; ``OutcomeWriter`` commits it.
 public struct OutcomeBatch: Sendable {
-    /// A failed attempt that will be retried: its row gets the attempt count, due time and error.
-    public struct Retry: Sendable {
-        public var line: Int
-        public var attempts: Int
-        public var nextAttemptAt: Timestamp
-        public var code: String
-    }
-
     /// Results lines, appended to the results file.
     public var resultBytes: [UInt8] = []
     /// Error lines, appended to the errors file.
@@ -19,13 +11,23 @@ public struct OutcomeBatch: Sendable {
     /// Requests done, in the order they finished; each line appears at most once.
     public var finished: [RequestOutcome] = []
     /// Retries, in the order they were decided.
-    public var retries: [Retry] = []
+    public var retries: [RetryRecord] = []
     /// Token usage of successful answers, per model.
     public var usage: [String: (requests: Int, usage: TokenUsage)] = [:]
     /// Counter increments for the job's row.
     public var delta = JobCounts()
 
     public init() {}
+
+    /// The rows it changes, once its lines are in files of these committed lengths.
+    func rows(output: CommittedOutput) -> OutcomeCommit {
+        var commit = OutcomeCommit(output: output)
+        commit.retries = retries
+        commit.finished = finished
+        commit.usage = usage
+        commit.delta = delta
+        return commit
+    }
 
     /// Whether committing it would change nothing.
     public var isEmpty: Bool {

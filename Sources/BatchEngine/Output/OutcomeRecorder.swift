@@ -89,6 +89,6 @@ public final class OutcomeRecorder {
 
     /// Writes and commits everything queued, on the calling thread.
     public func flush() throws {
-        if let batch = takeBatch() { try writer.commit(batch) }
+        if let batch = takeBatch() { try writer.commitBlocking(batch) }
     }
 }

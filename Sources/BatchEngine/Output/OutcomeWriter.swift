@@ -1,5 +1,6 @@
 import BatchCore
 import BatchStore
+import BatchThreads
 import Synchronization
 
 /// Commits ``OutcomeBatch``es: appends and syncs the output lines, then marks the requests done in
@@ -29,8 +30,14 @@ public final class OutcomeWriter: Sendable {
         self.files = Mutex(Files(results: results, errors: errors))
     }
 
-    /// Writes and commits `batch`.
-    public func commit(_ batch: OutcomeBatch) throws {
+    /// Writes and commits `batch` off the threads that run tasks (two `fdatasync`s and a SQLite
+    /// commit). A cancelled caller still waits for the whole commit: it is never skipped halfway.
+    public func commit(_ batch: OutcomeBatch) async throws {
+        try await BlockingWork.run { try self.commitBlocking(batch) }
+    }
+
+    /// Writes and commits `batch` on the calling thread.
+    public func commitBlocking(_ batch: OutcomeBatch) throws {
         try files.withLock { files in
             if !batch.resultBytes.isEmpty {
                 try files.results.append(batch.resultBytes)
@@ -42,21 +49,7 @@ public final class OutcomeWriter: Sendable {
             }
             let committed = CommittedOutput(
                 resultsBytes: files.results.length, errorsBytes: files.errors.length)
-            let jobID = jobID
-            try store.write { tx in
-                // Retries first: a line retried and then finished within one batch ends with its
-                // outcome's attempts and error, not the earlier retry's.
-                for entry in batch.retries {
-                    try tx.recordRetry(
-                        job: jobID, line: entry.line, attempts: entry.attempts,
-                        nextAttemptAt: entry.nextAttemptAt, lastError: entry.code)
-                }
-                try tx.recordOutcomes(job: jobID, batch.finished)
-                for (model, entry) in batch.usage {
-                    try tx.addUsage(job: jobID, model: model, requests: entry.requests, usage: entry.usage)
-                }
-                try tx.recordProgress(job: jobID, output: committed, delta: batch.delta)
-            }
+            try store.commit(batch.rows(output: committed), job: jobID)
         }
     }
 }

@@ -1,5 +1,7 @@
+import BatchConfig
 import BatchCore
 import BatchStore
+import BatchThreads
 import BatchTransport
 import Logging
 import Synchronization
@@ -37,56 +39,35 @@ public final class JobRunner: Sendable {
     }
 
     /// Runs the job and returns how it ended.
-    ///
-    /// Its store calls run through ``BlockingWork``: the store is one connection behind one lock,
-    /// and another job's ingest or commit may hold it.
     public func run() async throws -> JobRunOutcome {
         let env = environment
         let start = env.clock.now
-        let claim = try await BlockingWork.run {
-            try env.store.write { tx in
-                try tx.claim(
-                    job: self.jobID, pid: env.identity.pid, token: env.identity.token, now: start,
-                    lease: env.lease,
-                    isAlive: ProcessIdentity.isAlive)
-            }
-        }
+        let claim = try await env.store.claim(
+            job: jobID, by: env.identity.owner, now: start, lease: env.lease, isAlive: ProcessIdentity.isAlive
+        )
         let job: JobRecord
         switch claim {
         case .claimed(let claimed): job = claimed
         case .busy(let pid): throw BatchdError.jobBusy(jobID, pid: pid)
         case .notFound: throw BatchdError.jobNotFound(jobID)
-        case .notRunnable:
-            return try await BlockingWork.run { try .notRunnable(env.store.read { try $0.job(self.jobID) }!) }
+        case .notRunnable: return .notRunnable(try await env.store.job(jobID))
         }
         var logger = env.logger
         logger[metadataKey: "job"] = "\(jobID)"
         logger.info("job started", metadata: ["input": "\(job.inputPath)", "endpoint": "\(job.endpoint)"])
+        let outcome: DispatchOutcome
         do {
-            let outcome = try await runClaimed(job, logger: logger)
-            return try await BlockingWork.run {
-                try env.store.write {
-                    try $0.addRunTime(
-                        job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds)
-                }
-                return try self.finish(outcome, logger: logger)
-            }
+            outcome = try await runClaimed(job, logger: logger)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             // Any other failure (the input unreadable, the disk full, a database error) pauses the
             // job with its reason, so that `batchctl status` shows it and nothing is retried blindly.
-            let (code, message) =
-                (error as? BatchdError).map { ($0.shortCode, $0.message) } ?? ("run_error", "\(error)")
-            return try await BlockingWork.run {
-                try? env.store.write {
-                    try $0.addRunTime(
-                        job: self.jobID, milliseconds: env.clock.now.milliseconds - start.milliseconds)
-                }
-                try self.pause(code: code, reason: message, logger: logger)
-                return try .paused(env.store.read { try $0.job(self.jobID) }!)
-            }
+            let reason = error as? BatchdError ?? .runError("\(error)")
+            return .paused(
+                try await pause(reason, runTime: start.duration(to: env.clock.now), logger: logger))
         }
+        return try await finish(outcome, runTime: start.duration(to: env.clock.now), logger: logger)
     }
 
     private func runClaimed(_ job: JobRecord, logger: Logger) async throws -> DispatchOutcome {
@@ -104,7 +85,7 @@ public final class JobRunner: Sendable {
                 ) {
                     let now = env.clock.now
                     if now.milliseconds - renewed.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3 {
-                        try env.renewLease(job: self.jobID, now: now)
+                        try env.renewLeaseBlocking(job: self.jobID, now: now)
                         renewed = now
                     }
                 }
@@ -113,7 +94,7 @@ public final class JobRunner: Sendable {
             // Hashes the whole input: seconds for gigabytes read from disk.
             try await BlockingWork.runOnOwnThread(name: "batchd-verify") { try InputCheck.verify(job) }
         }
-        let current = try await BlockingWork.run { try env.store.read { try $0.job(self.jobID)! } }
+        let current = try await env.store.job(jobID)
         progress.update {
             $0.counts = current.counts
             $0.phase = .sending
@@ -147,32 +128,28 @@ public final class JobRunner: Sendable {
         return try await loop.run(events: events, continuation: continuation)
     }
 
-    private func finish(_ outcome: DispatchOutcome, logger: Logger) throws -> JobRunOutcome {
+    private func finish(_ outcome: DispatchOutcome, runTime: Duration, logger: Logger) async throws
+        -> JobRunOutcome
+    {
         let env = environment
-        let now = env.clock.now
         switch outcome {
-        case .stopped(let code, let message):
-            try pause(code: code, reason: message, logger: logger)
-            return try .paused(env.store.read { try $0.job(self.jobID)! })
+        case .stopped(let reason):
+            return .paused(try await pause(reason, runTime: runTime, logger: logger))
         case .drained:
-            try env.store.write {
-                try $0.release(job: self.jobID, token: env.identity.token, state: .queued, now: now)
-            }
+            let job = try await env.store.requeueDrained(
+                job: jobID, by: env.identity.owner, runTime: runTime, now: env.clock.now)
             logger.info("job drained")
-            return try .drained(env.store.read { try $0.job(self.jobID)! })
+            return .drained(job)
         case .finished:
-            var job = try env.store.read { try $0.job(self.jobID)! }
+            // The report is written before the job is completed: a completed job always has one.
+            let summary = try await env.store.usageSummary(job: jobID)
+            var job = summary.job
             job.state = .completed
-            job.finishedAt = now
-            let (usage, estimated) = try env.store.read {
-                (try $0.usage(job: self.jobID), try $0.estimatedTokens(job: self.jobID))
-            }
-            try JobReport(job: job, usage: usage, estimated: estimated).write(
+            job.finishedAt = env.clock.now
+            try JobReport(job: job, usage: summary.usage, estimated: summary.estimated).write(
                 to: OutputFiles(input: job.inputPath).report)
-            try env.store.write {
-                try $0.release(job: self.jobID, token: env.identity.token, state: .completed, now: now)
-            }
-            let done = try env.store.read { try $0.job(self.jobID)! }
+            let done = try await env.store.complete(
+                job: jobID, by: env.identity.owner, runTime: runTime, now: job.finishedAt ?? env.clock.now)
             progress.update {
                 $0.counts = done.counts
                 $0.phase = .finished
@@ -187,14 +164,12 @@ public final class JobRunner: Sendable {
         }
     }
 
-    private func pause(code: String, reason: String, logger: Logger) throws {
+    private func pause(_ reason: BatchdError, runTime: Duration, logger: Logger) async throws -> JobRecord {
         let env = environment
-        try env.store.write {
-            try $0.release(
-                job: self.jobID, token: env.identity.token, state: .paused, code: code, reason: reason,
-                now: env.clock.now)
-        }
-        logger.warning("job paused", metadata: ["code": "\(code)", "reason": "\(reason)"])
+        let job = try await env.store.pause(
+            job: jobID, by: env.identity.owner, reason: reason, runTime: runTime, now: env.clock.now)
+        logger.warning("job paused", metadata: ["code": "\(reason.code)", "reason": "\(reason.message)"])
+        return job
     }
 }
 

@@ -1,3 +1,4 @@
+import BatchConfig
 import BatchCore
 import BatchStore
 import BatchTransport
@@ -44,13 +45,20 @@ public struct RunEnvironment: Sendable {
 extension RunEnvironment {
     /// Extends this process's lease on `job`; throws when another process has taken the job over,
     /// so the run stops before it could send a request twice.
-    func renewLease(job: Int64, now: Timestamp) throws {
-        let token = identity.token
-        let until = now.advanced(by: lease)
-        let renewed = try store.write { try $0.renewLease(job: job, token: token, until: until) }
-        if !renewed {
-            throw BatchdError.database("job \(job) was taken over by another process; this run stops")
-        }
+    func renewLease(job: Int64, now: Timestamp) async throws {
+        let renewed = try await store.renewLease(job: job, by: identity.owner, until: now.advanced(by: lease))
+        if !renewed { throw Self.takenOver(job) }
+    }
+
+    /// ``renewLease(job:now:)`` on the calling thread, for the ingest thread.
+    func renewLeaseBlocking(job: Int64, now: Timestamp) throws {
+        let renewed = try store.renewLeaseBlocking(
+            job: job, by: identity.owner, until: now.advanced(by: lease))
+        if !renewed { throw Self.takenOver(job) }
+    }
+
+    private static func takenOver(_ job: Int64) -> BatchdError {
+        .database("job \(job) was taken over by another process; this run stops")
     }
 }
 
@@ -63,6 +71,9 @@ public struct ProcessIdentity: Sendable, Equatable {
         self.pid = pid
         self.token = token
     }
+
+    /// This process as the owner of the jobs it runs.
+    public var owner: RunOwner { RunOwner(pid: pid, token: token) }
 
     public static let current = ProcessIdentity(
         pid: ProcessInfo.processInfo.processIdentifier, token: UUID().uuidString)

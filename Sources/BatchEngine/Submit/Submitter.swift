@@ -1,3 +1,4 @@
+import BatchConfig
 import BatchCore
 import BatchStore
 import Foundation
@@ -17,8 +18,7 @@ public struct Submitter: Sendable {
 
     /// Queues `path` as a new job.
     public func submit(path: String, endpoint: String, priority: Int = 0, options: JobOptions = JobOptions())
-        throws
-        -> JobRecord
+        async throws -> JobRecord
     {
         let canonical = try checkedInput(path)
         let fingerprint = try FileFingerprint.stat(path: canonical)
@@ -27,10 +27,7 @@ public struct Submitter: Sendable {
             fingerprint: InputFingerprint(
                 size: fingerprint.size, modificationNanoseconds: fingerprint.mtimeNanoseconds, hash: nil),
             createdAt: clock.now)
-        return try store.write { tx in
-            let id = try tx.insertJob(job)
-            return try tx.job(id)!
-        }
+        return try await store.submit(job)
     }
 
     /// The job `batchctl run` should run for `path`: the unfinished job of that file if there is one
@@ -38,15 +35,14 @@ public struct Submitter: Sendable {
     /// returned as is, so running a finished file again sends nothing; `forceNew` submits anyway.
     public func findOrSubmit(
         path: String, endpoint: String, priority: Int = 0, options: JobOptions = JobOptions(), forceNew: Bool
-    ) throws -> JobRecord {
+    ) async throws -> JobRecord {
         let canonical = try checkedInput(path)
-        if !forceNew, let existing = try store.read({ try $0.latestJob(forInput: canonical) }) {
+        if !forceNew, let existing = try await store.latestJob(forInput: canonical) {
             switch existing.state {
             case .queued, .running:
                 return existing
             case .paused:
-                try store.write { try $0.setState(job: existing.id, .queued, now: clock.now) }
-                return try store.read { try $0.job(existing.id)! }
+                return try await store.requeue(job: existing.id, now: clock.now)
             case .completed:
                 let current = try FileFingerprint.stat(path: canonical)
                 if current.size == existing.fingerprint.size
@@ -58,7 +54,7 @@ public struct Submitter: Sendable {
                 break
             }
         }
-        return try submit(path: canonical, endpoint: endpoint, priority: priority, options: options)
+        return try await submit(path: canonical, endpoint: endpoint, priority: priority, options: options)
     }
 
     private func checkedInput(_ path: String) throws -> String {

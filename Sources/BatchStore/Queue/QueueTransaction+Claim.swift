@@ -44,7 +44,7 @@ extension QueueTransaction {
 
     /// Gives up ownership of `job`, moving it to `state`, if the caller still owns it.
     public func release(
-        job id: Int64, token: String, state: JobState, code: String? = nil, reason: String? = nil,
+        job id: Int64, token: String, state: JobState, code: BatchdError.Code? = nil, reason: String? = nil,
         now: Timestamp
     ) throws {
         guard let job = try job(id), job.owner?.token == token else { return }

@@ -87,7 +87,7 @@ extension QueueTransaction {
     /// Moves a job to `state`, with a reason when it is paused or failed. Clears the owner when the
     /// job leaves `running`.
     public func setState(
-        job id: Int64, _ state: JobState, code: String? = nil, reason: String? = nil, now: Timestamp
+        job id: Int64, _ state: JobState, code: BatchdError.Code? = nil, reason: String? = nil, now: Timestamp
     ) throws {
         let finished: Int64? = state.isFinal ? now.milliseconds : nil
         try connection.statement(
@@ -98,8 +98,11 @@ extension QueueTransaction {
                 lease_until = CASE WHEN ? = 'running' THEN lease_until END
             WHERE id = ?
             """
-        ).bind(state.rawValue, code, reason, finished, state.rawValue, state.rawValue, state.rawValue, id)
-            .run()
+        ).bind(
+            state.rawValue, code?.rawValue, reason, finished, state.rawValue, state.rawValue, state.rawValue,
+            id
+        )
+        .run()
     }
 
     /// Adds `milliseconds` to the job's running time.
@@ -121,7 +124,8 @@ extension QueueTransaction {
                 leaseUntil: Timestamp(milliseconds: s.optionalInt64(28) ?? 0))
         return JobRecord(
             id: s.int64(0), inputPath: s.string(1), endpoint: s.string(2), priority: s.int(3),
-            state: JobState(rawValue: s.string(4)) ?? .failed, stateCode: s.optionalString(5),
+            state: JobState(rawValue: s.string(4)) ?? .failed,
+            stateCode: s.optionalString(5).map(BatchdError.Code.init(rawValue:)),
             stateReason: s.optionalString(6), options: options,
             createdAt: Timestamp(milliseconds: s.int64(8)),
             startedAt: s.optionalInt64(9).map(Timestamp.init(milliseconds:)),

@@ -1,3 +1,4 @@
+import BatchCore
 import CSQLite
 
 /// One connection to a SQLite database file, configured for several processes sharing the file:

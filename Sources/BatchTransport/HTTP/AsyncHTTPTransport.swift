@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BatchCore
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
 
 /// The production ``HTTPTransport``: one shared async-http-client `HTTPClient` whose connection
 /// pool is sized to the concurrency batchd will use (the client's own default is 8 per host).

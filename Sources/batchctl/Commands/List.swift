@@ -1,5 +1,6 @@
 import ArgumentParser
 import BatchEngine
+import BatchStore
 
 /// `batchctl list`: the most recent jobs.
 struct List: AsyncParsableCommand {
@@ -15,7 +16,7 @@ struct List: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let jobs = try global.openStore().read { try $0.jobs(limit: limit) }.map(JobView.init)
+            let jobs = try await global.openStore().jobs(limit: limit).map(JobView.init)
             if json {
                 try JSONOutput.print(jobs)
                 return .success

@@ -15,7 +15,7 @@ struct Resume: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let outcome = try global.openStore().write { try $0.resume(job: job, now: SystemClock().now) }
+            let outcome = try await global.openStore().resume(job: job, now: SystemClock().now)
             switch outcome {
             case .resumed(let record):
                 print("job \(job) queued again: \(record.counts.pending) requests left")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BatchCore
 import BatchEngine
+import BatchStore
 
 /// `batchctl status JOB`: one job in detail.
 struct Status: AsyncParsableCommand {
@@ -16,10 +17,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            guard let record = try global.openStore().read({ try $0.job(job) }) else {
-                throw CLIError(code: .configuration, message: BatchdError.jobNotFound(job).message)
-            }
-            let view = JobView(record)
+            let view = JobView(try await global.openStore().job(job))
             if json {
                 try JSONOutput.print(view)
                 return .success

@@ -23,7 +23,7 @@ struct Submit: AsyncParsableCommand {
             let submitter = Submitter(store: try global.openStore())
             var views: [JobView] = []
             for file in files {
-                let record = try submitter.submit(
+                let record = try await submitter.submit(
                     path: file, endpoint: job.endpoint, priority: job.priority, options: job.jobOptions)
                 views.append(JobView(record))
             }

@@ -1,6 +1,7 @@
 import BatchCore
-import BatchStore
 import Foundation
+
+@testable import BatchStore
 
 /// Waits for a condition observed in another process (the database, the simulator's counters),
 /// checking every 50 ms, failing after `timeout`.

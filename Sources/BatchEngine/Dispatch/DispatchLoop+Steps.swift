@@ -1,0 +1,39 @@
+import BatchCore
+import BatchStore
+import BatchThreads
+
+/// The dispatch loop's steps that do I/O, each off the threads that run tasks.
+extension DispatchLoop {
+    /// Loads the next page of pending requests into `state`.
+    func loadPage(into state: inout DispatchState) async throws {
+        let (env, jobID, endpointName, limit) = (environment, jobID, endpointName, pageSize)
+        let page = try await env.store.pendingPage(job: jobID, after: state.loadedThroughLine, limit: limit)
+        state.load(
+            page.map { DispatchItem(request: $0, lane: LaneKey(endpoint: endpointName, model: $0.model)) },
+            now: env.clock.now)  // not the time before the read, which may have waited for the store
+    }
+
+    /// Renews the job's lease and checks that its input is unchanged: a store write (which waits
+    /// for any commit in progress) and a `stat`. Returns why the job must stop, if it must.
+    func renewLease(now: Timestamp) async throws -> BatchdError? {
+        let (path, input) = (sender.input.path, input)
+        try await environment.renewLease(job: jobID, now: now)
+        return try await BlockingWork.run { () throws -> BatchdError? in
+            do {
+                try InputCheck.quickVerify(path: path, fingerprint: input)
+                return nil
+            } catch let error as BatchdError {
+                return error
+            }
+        }
+    }
+
+    /// Whether the recorder's batch is due for a commit: its oldest entry has waited long enough,
+    /// or its lines number half the requests on the wire (so the next batch fills while it syncs,
+    /// long before the job's unrecorded limit stops sending).
+    func commitDue(state: DispatchState, now: Timestamp) -> Bool {
+        let pending = recorder.pendingLines
+        if pending > 0 && 2 * pending >= state.inFlight { return true }
+        return recorder.flushDeadline.map { $0 <= now } ?? false
+    }
+}

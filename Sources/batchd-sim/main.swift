@@ -1,0 +1,4 @@
+import BatchCommandLine
+
+TerminationSignals.unblock()
+await BatchdSim.parseAndRun()
