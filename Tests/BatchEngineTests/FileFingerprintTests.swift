@@ -22,6 +22,11 @@ struct FileFingerprintTests {
         #expect(hasher.byteCount == Int64(bytes.count))
     }
 
+    @Test("LineHash is the low 32 bits of the XXH64 digest", arguments: vectors)
+    func lineHash(bytes: [UInt8], digest: UInt64) {
+        #expect(LineHash.of(bytes) == UInt32(truncatingIfNeeded: digest))
+    }
+
     @Test(arguments: [1, 3, 7, 31, 32, 33, 100])
     func digestDoesNotDependOnHowBytesAreSplit(piece: Int) {
         let bytes = Self.vectors[4].0

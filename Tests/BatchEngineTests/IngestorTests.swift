@@ -88,6 +88,7 @@ struct IngestorTests {
             let line = Self.mixed[request.line - 1]
             #expect(request.offset == offsets[request.line - 1])
             #expect(request.length == line.text.utf8.count)
+            #expect(request.lineHash == LineHash.of(Array(line.text.utf8)), "the line's bytes, no ending")
         }
 
         let fileName = (path as NSString).lastPathComponent

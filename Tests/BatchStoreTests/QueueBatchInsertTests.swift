@@ -37,6 +37,9 @@ struct QueueBatchInsertTests {
         let requests = (1...count).map { line in
             var request = QueueFixture.request(line: line, model: line.isMultiple(of: 3) ? "a" : "b")
             request.cost = line * 7
+            // Hashes with the top bit set, without it, and unknown.
+            request.lineHash =
+                line.isMultiple(of: 5) ? nil : UInt32.max - UInt32(line) * (line % 2 == 0 ? 1 : 1 << 20)
             return request
         }
         #expect(try store.write { try $0.insertRequests(job: id, requests) }.isEmpty)
@@ -47,8 +50,9 @@ struct QueueBatchInsertTests {
                     PendingRequest(
                         line: $0.line, offset: $0.offset, length: $0.length, customID: $0.customID,
                         path: $0.path,
-                        model: $0.model, attempts: 0, nextAttemptAt: Timestamp(milliseconds: 0), cost: $0.cost
-                    )
+                        model: $0.model, attempts: 0, nextAttemptAt: Timestamp(milliseconds: 0),
+                        cost: $0.cost,
+                        lineHash: $0.lineHash)
                 })
     }
 

@@ -10,6 +10,11 @@ import BatchTransport
 /// Sends one request: reads its line back from the input by offset, checks it is still the line
 /// that was ingested, and sends its body to the endpoint.
 ///
+/// The check: the line's ``LineHash`` is the one ingest recorded (so a line edited in place, even
+/// at the same length and with the file's size and modification time restored, is not sent), and
+/// it still parses to the request's `custom_id`, model and operation. A line that fails it is
+/// ``Result/inputModified(_:)``: nothing is sent for it, and the job stops.
+///
 /// File-carrying operations (``APIPath/sendsFile``) are sent as `multipart/form-data` whose files
 /// are checked again (``UploadForm``) and streamed from disk; a file that is gone or refused gives
 /// a final `file_unavailable` failure naming the line and the file. A 2xx answer is shaped by the
@@ -59,6 +64,10 @@ public struct RequestSender: Sendable {
         let path: APIPath
         do {
             let line = try input.read(offset: request.offset, length: request.length)
+            if let recorded = request.lineHash, LineHash.of(line) != recorded {
+                return .inputModified(
+                    "line \(request.line) no longer holds the bytes ingested: its hash differs")
+            }
             guard case .success(let parsed) = parser.parse(line), parsed.customID == request.customID,
                 parsed.model == request.model, parsed.path.rawValue == request.path
             else {

@@ -5,7 +5,8 @@ import BatchThreads
 /// Reads a job's input once, streaming, and records one request per valid line; each bad line
 /// becomes one line in the errors file naming the file, the line number and the reason.
 ///
-/// Guarantees: memory stays bounded by one chunk of lines whatever the file's size; progress is
+/// Guarantees: each request records its line's ``LineHash``, so that the line is sent only while
+/// it still holds those bytes; memory stays bounded by one chunk of lines whatever the file's size; progress is
 /// committed every `chunkLines` lines in the same transaction as that chunk's requests and
 /// rejected lines, so a crash resumes from the last commit without a duplicate or a lost line.
 public struct Ingestor {
@@ -122,8 +123,8 @@ public struct Ingestor {
             return .request(
                 NewRequest(
                     line: line.number, offset: line.offset, length: line.length, customID: parsed.customID,
-                    path: parsed.path.rawValue, model: parsed.model,
-                    cost: parsed.tokenCost))
+                    path: parsed.path.rawValue, model: parsed.model, cost: parsed.tokenCost,
+                    lineHash: LineHash.of(bytes)))
         case .failure(let rejection):
             return .rejected(line: line.number, customID: Self.bestEffortCustomID(bytes), rejection)
         }

@@ -1,5 +1,5 @@
 extension QueueTransaction {
-    /// How many requests one multi-row INSERT carries (7 parameters each, far below SQLite's limit).
+    /// How many requests one multi-row INSERT carries (8 parameters each, far below SQLite's limit).
     static let insertBatchRows = 64
 
     /// Records `requests` in order, as ``insertRequest(job:_:)`` would one by one, and returns the
@@ -29,8 +29,8 @@ extension QueueTransaction {
             try statement.bind(job, at: position).bind(request.line, at: position + 1)
                 .bind(request.offset, at: position + 2).bind(request.length, at: position + 3)
                 .bind(target, at: position + 4).bind(request.cost, at: position + 5)
-                .bind(request.customID, at: position + 6)
-            position += 7
+                .bind(request.customID, at: position + 6).bind(request.storedLineHash, at: position + 7)
+            position += 8
         }
         try statement.run()
         guard connection.changes < batch.count else { return }
@@ -46,9 +46,10 @@ extension QueueTransaction {
 
     /// The multi-row insert for `rows` requests (statements are cached by their text).
     static func insertSQL(rows: Int) -> String {
-        let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
         return
-            "INSERT OR IGNORE INTO requests (job_id, line, offset, length, target_id, cost, custom_id) VALUES "
+            "INSERT OR IGNORE INTO requests (job_id, line, offset, length, target_id, cost, custom_id, line_hash)"
+            + " VALUES "
             + values
     }
 }

@@ -12,10 +12,13 @@ public struct PendingRequest: Sendable, Equatable {
     public var nextAttemptAt: Timestamp
     /// The estimated token cost.
     public var cost: Int
+    /// The line's hash recorded at ingest (``NewRequest/lineHash``), nil for requests ingested
+    /// before line hashes were recorded.
+    public var lineHash: UInt32?
 
     public init(
         line: Int, offset: Int64, length: Int, customID: String, path: String, model: String, attempts: Int,
-        nextAttemptAt: Timestamp, cost: Int = 0
+        nextAttemptAt: Timestamp, cost: Int = 0, lineHash: UInt32? = nil
     ) {
         self.line = line
         self.offset = offset
@@ -26,6 +29,7 @@ public struct PendingRequest: Sendable, Equatable {
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt
         self.cost = cost
+        self.lineHash = lineHash
     }
 }
 
@@ -47,7 +51,8 @@ extension QueueTransaction {
     public func pendingRequests(job: Int64, afterLine: Int, limit: Int) throws -> [PendingRequest] {
         let statement = try connection.statement(
             """
-            SELECT r.line, r.offset, r.length, r.custom_id, t.url, t.model, r.attempts, r.next_attempt_at, r.cost
+            SELECT r.line, r.offset, r.length, r.custom_id, t.url, t.model, r.attempts, r.next_attempt_at, r.cost,
+                r.line_hash
             FROM requests AS r CROSS JOIN request_targets AS t ON t.id = r.target_id
             WHERE r.job_id = ? AND r.state = 0 AND r.line > ? ORDER BY r.line LIMIT ?
             """)
@@ -60,7 +65,8 @@ extension QueueTransaction {
                     line: statement.int(0), offset: statement.int64(1), length: statement.int(2),
                     customID: statement.string(3), path: statement.string(4), model: statement.string(5),
                     attempts: statement.int(6), nextAttemptAt: Timestamp(milliseconds: statement.int64(7)),
-                    cost: statement.int(8)))
+                    cost: statement.int(8),
+                    lineHash: statement.optionalInt64(9).map { UInt32(truncatingIfNeeded: $0) }))
         }
         return requests
     }

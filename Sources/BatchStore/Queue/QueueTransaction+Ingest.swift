@@ -10,9 +10,13 @@ public struct NewRequest: Sendable, Equatable {
     public var model: String
     /// The estimated token cost (see `TokenCost`).
     public var cost: Int
+    /// A 32-bit hash of the line's `length` bytes (`LineHash`), to tell when the line read back
+    /// to be sent is no longer the line ingested; nil when unknown.
+    public var lineHash: UInt32?
 
     public init(
-        line: Int, offset: Int64, length: Int, customID: String, path: String, model: String, cost: Int = 0
+        line: Int, offset: Int64, length: Int, customID: String, path: String, model: String, cost: Int = 0,
+        lineHash: UInt32? = nil
     ) {
         self.line = line
         self.offset = offset
@@ -21,7 +25,12 @@ public struct NewRequest: Sendable, Equatable {
         self.path = path
         self.model = model
         self.cost = cost
+        self.lineHash = lineHash
     }
+
+    /// ``lineHash`` as the `line_hash` column stores it: the same 32 bits as a signed value, so
+    /// SQLite needs 4 bytes for it, not 6.
+    var storedLineHash: Int64? { lineHash.map { Int64(Int32(bitPattern: $0)) } }
 }
 
 extension QueueTransaction {
@@ -31,12 +40,12 @@ extension QueueTransaction {
         let target = try targetID(path: request.path, model: request.model)
         let statement = try connection.statement(
             """
-            INSERT OR IGNORE INTO requests (job_id, line, offset, length, target_id, cost, custom_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO requests (job_id, line, offset, length, target_id, cost, custom_id, line_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.bind(job, at: 1).bind(request.line, at: 2).bind(request.offset, at: 3)
             .bind(request.length, at: 4).bind(target, at: 5).bind(request.cost, at: 6)
-            .bind(request.customID, at: 7).run()
+            .bind(request.customID, at: 7).bind(request.storedLineHash, at: 8).run()
         return connection.changes == 1
     }
 

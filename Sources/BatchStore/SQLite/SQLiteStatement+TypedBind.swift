@@ -22,6 +22,16 @@ extension SQLiteStatement {
 
     /// Binds `value`, or NULL, to parameter `position` (1-based).
     @discardableResult
+    public func bind(_ value: Int64?, at position: Int32) throws -> SQLiteStatement {
+        guard let value else {
+            try check(sqlite3_bind_null(handle, position))
+            return self
+        }
+        return try bind(value, at: position)
+    }
+
+    /// Binds `value`, or NULL, to parameter `position` (1-based).
+    @discardableResult
     public func bind(_ value: String?, at position: Int32) throws -> SQLiteStatement {
         guard var value else {
             try check(sqlite3_bind_null(handle, position))

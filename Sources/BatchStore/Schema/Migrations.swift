@@ -1,6 +1,6 @@
 /// Every migration batchd has shipped, in order. Append only; never edit a shipped entry.
 public enum Migrations {
-    public static let all: [Migration] = [v1Initial, v2RequestCost, v3LeanRequests]
+    public static let all: [Migration] = [v1Initial, v2RequestCost, v3LeanRequests, v4LineHash]
 
     /// Jobs, their requests (one row per valid input line; bodies stay in the input file) and
     /// token usage per job and model.
@@ -121,6 +121,19 @@ public enum Migrations {
             DROP TABLE requests;
             ALTER TABLE requests_lean RENAME TO requests;
             CREATE UNIQUE INDEX requests_by_custom_id ON requests (job_id, custom_id);
+            """
+    )
+
+    /// Each request's line hash (see `NewRequest.lineHash`), written at ingest and compared when
+    /// the line is read back to be sent, so a line edited in place (same length, its file's size and
+    /// modification time kept) is never sent. A 32-bit value stored as a signed one: at most 4 bytes
+    /// a row. NULL for requests ingested before this migration: they are checked by their
+    /// `custom_id`, model and operation only, as before.
+    static let v4LineHash = Migration(
+        "2026-12-04-request-line-hash",
+        sql: """
+            ALTER TABLE requests ADD COLUMN line_hash INTEGER
+                CHECK (line_hash BETWEEN -2147483648 AND 2147483647)
             """
     )
 }
