@@ -65,6 +65,42 @@ struct WatchIntakeTests {
         #expect(second != first)
     }
 
+    @Test(
+        "a touched file whose job completed is already taken, its new mtime recorded; changed bytes are a new job"
+    )
+    func touchedVersion() async throws {
+        let path = try drop("t.jsonl", "{\"custom_id\": \"t1\"}\n")
+        guard case .submitted(let id) = await intake.take(path, in: watched) else {
+            Issue.record("not submitted")
+            return
+        }
+        // The job ran to its end: ingest recorded the content hash.
+        let hash = try FileFingerprint.compute(path: Paths.canonical(path)).hash
+        try store.write { tx in
+            try tx.recordIngest(
+                job: id, progress: IngestProgress(offset: 20, line: 1, done: true), addedRequests: 0,
+                addedRejected: 0, errorsBytes: 0, hash: hash)
+            try tx.setState(job: id, .completed, now: Timestamp(milliseconds: 1))
+        }
+        let recorded = try #require(try store.read { try $0.job(id) }).fingerprint
+        let touched = recorded.modificationNanoseconds + 1_000_000_000
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSince1970: Double(touched) / 1e9)], ofItemAtPath: path)
+        let current = try FileFingerprint.stat(path: path).mtimeNanoseconds
+        #expect(current != recorded.modificationNanoseconds)
+
+        await #expect(intake.take(path, in: watched) == .alreadyTaken(jobID: id))
+        #expect(try store.read { try $0.job(id) }?.fingerprint.modificationNanoseconds == current)
+        #expect(try store.read { try $0.jobs(limit: 10) }.count == 1)
+
+        _ = try drop("t.jsonl", "{\"custom_id\": \"T1\"}\n")  // the same size
+        guard case .submitted(let second) = await intake.take(path, in: watched) else {
+            Issue.record("the changed file was not submitted")
+            return
+        }
+        #expect(second != id)
+    }
+
     @Test("a sidecar overrides the folder; a broken one fails the take, to be tried again")
     func sidecar() async throws {
         let path = try drop("s.jsonl")

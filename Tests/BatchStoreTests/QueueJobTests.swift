@@ -37,6 +37,22 @@ struct QueueJobTests {
         #expect(try store.read { try $0.job(id + 1) } == nil)
     }
 
+    @Test("recordInputTouched sets the input's time only under the recorded content hash")
+    func inputTouched() async throws {
+        let id = try fixture.jobWithRequests(1)
+        let hash: UInt64 = 0xF00D_0000_0000_0001  // the top bit set: stored as a negative INTEGER
+        try store.write { tx in
+            try tx.recordIngest(
+                job: id, progress: IngestProgress(offset: 100, line: 1, done: true), addedRequests: 0,
+                addedRejected: 0, errorsBytes: 0, hash: hash)
+        }
+        let other = try await store.recordInputTouched(job: id, modificationNanoseconds: 99, hash: hash + 1)
+        #expect(other.fingerprint.modificationNanoseconds == 5, "another content: nothing recorded")
+        let touched = try await store.recordInputTouched(job: id, modificationNanoseconds: 99, hash: hash)
+        #expect(touched.fingerprint == InputFingerprint(size: 100, modificationNanoseconds: 99, hash: hash))
+        #expect(try store.read { try $0.job(id) }?.fingerprint == touched.fingerprint)
+    }
+
     @Test("jobs are listed newest first; latestJob finds a file's newest job")
     func listing() throws {
         let ids = try store.write { tx in

@@ -146,6 +146,26 @@ struct RunCommandTests {
         #expect(sim.simulator.stats.received == 5)
         #expect(try JobOutputs(input: path).results.count == 5)
     }
+
+    @Test("a completed file touched (new mtime, same bytes) is not sent again")
+    func touchedFileIsNotSentAgain() async throws {
+        let sim = try await SimulatorHarness.start()
+        defer { Task { try? await sim.shutdown() } }
+        let folder = try TestFolder()
+        let path = folder.path + "/touched.jsonl"
+        try ((0..<5).map { JobFiles.embedding("t\($0)") }.joined(separator: "\n") + "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+
+        let first = try await folder.batchctl(["run", path], environment: sim.openAIEnvironment())
+        let later = Date().addingTimeInterval(3600)
+        try FileManager.default.setAttributes([.modificationDate: later], ofItemAtPath: path)
+        let second = try await folder.batchctl(["run", path], environment: sim.openAIEnvironment())
+
+        #expect(first.status == 0)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("job 1 had already completed"))
+        #expect(sim.simulator.stats.received == 5)
+    }
 }
 
 /// The fields of `<stem>.report.json` the tests check.

@@ -9,10 +9,12 @@ import Logging
 ///
 /// Guarantees:
 /// - a symlink whose target is outside its drop folder is refused (logged, never submitted);
-/// - the database is the memory: when the newest job of the file's canonical path has the same
-///   size and modification time, the file was taken already (by this run or an earlier one) and
-///   is skipped; while that job is unfinished, a changed file is left to it (its runner notices
-///   the change); after it finished, a changed file is a new version and becomes a new job;
+/// - the database is the memory: while the newest job of the file's canonical path is unfinished,
+///   the file is left to it (its runner notices a change); after it finished, the file was taken
+///   already (by this run or an earlier one) and is skipped when it holds the same content
+///   (``Submitter/unchanged(_:)``: the same size and modification time, or the same size and
+///   content hash under a new time, which is then recorded), and a changed file is a new version
+///   and becomes a new job;
 /// - settings come from the folder, overridden by the file's sidecar (`<stem>.job.json`/`.toml`);
 ///   an unreadable sidecar or a database error is ``Outcome/failed(reason:)``: nothing is queued
 ///   and the caller tries again later.
@@ -47,12 +49,12 @@ public struct DropIntake: Sendable {
             return .refused(reason: "symlink target outside the drop folder")
         }
         do {
-            let current = try FileFingerprint.stat(path: canonical)
+            let submitter = Submitter(store: store, clock: clock)
             if let existing = try await store.latestJob(forInput: canonical) {
-                let same =
-                    existing.fingerprint.size == current.size
-                    && existing.fingerprint.modificationNanoseconds == current.mtimeNanoseconds
-                if same || !existing.state.isFinal {
+                // Hashed only for a finished job: an unfinished one's runner checks its input itself.
+                var taken = true
+                if existing.state.isFinal { taken = try await submitter.unchanged(existing) != nil }
+                if taken {
                     logger.debug(
                         "drop file already taken",
                         metadata: ["file": "\(canonical)", "job": "\(existing.id)"])
@@ -61,7 +63,7 @@ public struct DropIntake: Sendable {
             }
             let sidecar = try readSidecar(for: path)
             let settings = folder.settings(with: sidecar)
-            let job = try await Submitter(store: store, clock: clock).submit(
+            let job = try await submitter.submit(
                 path: canonical, endpoint: settings.endpoint, priority: settings.priority,
                 options: settings.options)
             logger.info(

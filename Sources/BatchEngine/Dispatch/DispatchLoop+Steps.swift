@@ -1,6 +1,9 @@
 import BatchCore
 import BatchStore
-import BatchThreads
+
+/// What a lease renewal's input check found: the input's fingerprint from now on, or why the job
+/// must stop.
+typealias CheckedInput = Result<InputFingerprint, BatchdError>
 
 /// The dispatch loop's steps that do I/O, each off the threads that run tasks.
 extension DispatchLoop {
@@ -14,17 +17,20 @@ extension DispatchLoop {
     }
 
     /// Renews the job's lease and checks that its input is unchanged: a store write (which waits
-    /// for any commit in progress) and a `stat`. Returns why the job must stop, if it must.
-    func renewLease(now: Timestamp) async throws -> BatchdError? {
-        let (path, input) = (sender.input.path, input)
+    /// for any commit in progress) and a `stat`; a hash of the file when only its modification time
+    /// changed (``InputCheck``), whose new time is then recorded. Returns the input's fingerprint
+    /// from now on, or why the job must stop.
+    func renewLease(now: Timestamp, input: InputFingerprint) async throws -> CheckedInput {
         try await environment.renewLease(job: jobID, now: now)
-        return try await BlockingWork.run { () throws -> BatchdError? in
-            do {
-                try InputCheck.quickVerify(path: path, fingerprint: input)
-                return nil
-            } catch let error as BatchdError {
-                return error
-            }
+        switch await InputCheck.check(path: sender.input.path, against: input, hashing: .whenTouched) {
+        case .unchanged:
+            return .success(input)
+        case .touched(let time):
+            let job = try await environment.store.recordInputTouched(
+                job: jobID, modificationNanoseconds: time, hash: input.hash ?? 0)
+            return .success(job.fingerprint)
+        case .changed(let error):
+            return .failure(error)
         }
     }
 

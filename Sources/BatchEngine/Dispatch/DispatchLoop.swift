@@ -34,7 +34,7 @@ struct DispatchLoop {
     let options: JobOptions
     /// The job's weight in its lanes' fair shares.
     let weight: Int
-    /// The input as submitted; checked again at every lease renewal.
+    /// The input as ingested; checked again at every lease renewal (``InputCheck``).
     let input: InputFingerprint
     let sender: RequestSender
     let recorder: OutcomeRecorder
@@ -58,6 +58,8 @@ struct DispatchLoop {
         // Another job's request finishing, or its turn passing, can let this one start.
         env.lanes.register(tenant: jobID) { continuation.yield(.tick) }
         defer { env.lanes.unregister(tenant: jobID) }
+        // A touched input's new modification time replaces the recorded one.
+        var input = input
         var lastRenewal = env.clock.now
         var timer = WakeupTimer()
         var drainDeadline: Timestamp?
@@ -88,8 +90,9 @@ struct DispatchLoop {
                     }
                     if now.milliseconds - lastRenewal.milliseconds >= env.lease.wholeMillisecondsRoundedUp / 3
                     {
-                        if let error = try await renewLease(now: now) {
-                            state.stop(error)
+                        switch try await renewLease(now: now, input: input) {
+                        case .success(let checked): input = checked
+                        case .failure(let error): state.stop(error)
                         }
                         lastRenewal = now
                     }

@@ -11,7 +11,8 @@ import Synchronization
 ///
 /// Recovery rules on start: output files are cut to their committed lengths; requests not
 /// recorded (in flight when the last run died) are pending and sent again; a resumed job whose
-/// input changed stops (`paused`, `input_modified`) instead of sending a wrong body.
+/// input changed stops (`paused`, `input_modified`) instead of sending a wrong body, and one whose
+/// input was only touched (same size and content hash) runs on (``InputCheck``).
 public final class JobRunner: Sendable {
     public let jobID: Int64
     public let environment: RunEnvironment
@@ -91,8 +92,7 @@ public final class JobRunner: Sendable {
                 }
             }
         } else {
-            // Hashes the whole input: seconds for gigabytes read from disk.
-            try await BlockingWork.runOnOwnThread(name: "batchd-verify") { try InputCheck.verify(job) }
+            try await verifyInput(job)
         }
         let current = try await env.store.job(jobID)
         progress.update {
@@ -112,7 +112,7 @@ public final class JobRunner: Sendable {
         let recorder = OutcomeRecorder(store: env.store, jobID: jobID, results: results, errors: errors)
         let loop = DispatchLoop(
             jobID: jobID, endpointName: endpoint.name, options: job.options,
-            weight: FairShare.weight(priority: job.priority), input: job.fingerprint,
+            weight: FairShare.weight(priority: job.priority), input: current.fingerprint,
             sender: sender,
             recorder: recorder,
             environment: env, progress: progress, logger: logger)
@@ -126,6 +126,21 @@ public final class JobRunner: Sendable {
         // before it reads the drain event).
         if alreadyDraining { return .drained }
         return try await loop.run(events: events, continuation: continuation)
+    }
+
+    /// A resumed job's check of its input: the whole file is hashed (seconds for gigabytes, on a
+    /// thread of its own). Throws `input_modified` when it changed; a file only touched gets its new
+    /// modification time recorded.
+    private func verifyInput(_ job: JobRecord) async throws {
+        switch await InputCheck.check(path: job.inputPath, against: job.fingerprint, hashing: .always) {
+        case .unchanged:
+            return
+        case .touched(let time):
+            _ = try await environment.store.recordInputTouched(
+                job: jobID, modificationNanoseconds: time, hash: job.fingerprint.hash ?? 0)
+        case .changed(let error):
+            throw error
+        }
     }
 
     private func finish(_ outcome: DispatchOutcome, runTime: Duration, logger: Logger) async throws

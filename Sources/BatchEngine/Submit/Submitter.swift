@@ -7,6 +7,8 @@ import Foundation
 ///
 /// Guarantees: the job records the input's canonical path (so one file is one job whatever way
 /// it was named) and its size and modification time; outputs of batchd are refused as inputs.
+/// Whether a file is still its job's file is decided by its content (``unchanged(_:)``), not by
+/// its modification time alone.
 public struct Submitter: Sendable {
     public let store: Store
     public let clock: any BatchClock
@@ -44,17 +46,31 @@ public struct Submitter: Sendable {
             case .paused:
                 return try await store.requeue(job: existing.id, now: clock.now)
             case .completed:
-                let current = try FileFingerprint.stat(path: canonical)
-                if current.size == existing.fingerprint.size
-                    && current.mtimeNanoseconds == existing.fingerprint.modificationNanoseconds
-                {
-                    return existing
-                }
+                if let same = try await unchanged(existing) { return same }
             case .failed, .cancelled:
                 break
             }
         }
         return try await submit(path: canonical, endpoint: endpoint, priority: priority, options: options)
+    }
+
+    /// `job` when the file at its input path still holds what the job ingested, else `nil` (the
+    /// file changed, is gone, or was touched before its content was ever hashed).
+    ///
+    /// The recorded size and modification time are enough; the recorded size under a new
+    /// modification time (`touch`, a copy that lost its times) makes it hash the file, on a thread
+    /// of its own, and compare with the job's whole-file hash: equal, the new time is recorded (the
+    /// next look is a `stat` again) and the job is returned with it.
+    public func unchanged(_ job: JobRecord) async throws -> JobRecord? {
+        switch await InputCheck.check(path: job.inputPath, against: job.fingerprint, hashing: .whenTouched) {
+        case .unchanged:
+            return job
+        case .touched(let time):
+            return try await store.recordInputTouched(
+                job: job.id, modificationNanoseconds: time, hash: job.fingerprint.hash ?? 0)
+        case .changed:
+            return nil
+        }
     }
 
     private func checkedInput(_ path: String) throws -> String {

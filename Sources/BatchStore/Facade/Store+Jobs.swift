@@ -42,6 +42,19 @@ extension Store {
         }
     }
 
+    /// Records the new modification time of `job`'s input, found unchanged under it (its size and
+    /// whole-file hash `hash` are the recorded ones: a `touch`, a copy that lost its times), so that
+    /// the next check of the file is a `stat` again. Changes nothing when the job's recorded hash is
+    /// not `hash`. Returns the job as stored.
+    public func recordInputTouched(job id: Int64, modificationNanoseconds: Int64, hash: UInt64) async throws
+        -> JobRecord
+    {
+        try await writing { tx in
+            try tx.recordInputTime(job: id, modificationNanoseconds: modificationNanoseconds, ifHash: hash)
+            return try tx.existingJob(id)
+        }
+    }
+
     /// Queues a paused job again, clearing its reason (`batchctl resume`).
     public func resume(job id: Int64, now: Timestamp) async throws -> ResumeOutcome {
         try await writing { try $0.resume(job: id, now: now) }

@@ -105,6 +105,12 @@ extension QueueTransaction {
         .run()
     }
 
+    /// Sets the input's recorded modification time, if its recorded whole-file hash is `hash`.
+    public func recordInputTime(job id: Int64, modificationNanoseconds: Int64, ifHash hash: UInt64) throws {
+        try connection.statement("UPDATE jobs SET input_mtime_ns = ? WHERE id = ? AND input_hash = ?")
+            .bind(modificationNanoseconds, id, Int64(bitPattern: hash)).run()
+    }
+
     /// Adds `milliseconds` to the job's running time.
     public func addRunTime(job id: Int64, milliseconds: Int64) throws {
         try connection.statement("UPDATE jobs SET run_ms = run_ms + ? WHERE id = ?").bind(
