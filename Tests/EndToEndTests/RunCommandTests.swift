@@ -147,6 +147,33 @@ struct RunCommandTests {
         #expect(try JobOutputs(input: path).results.count == 5)
     }
 
+    @Test("running a completed file again needs no endpoint: the earlier summary and its exit status")
+    func completedFileWithoutEndpoint() async throws {
+        let sim = try await SimulatorHarness.start()
+        defer { Task { try? await sim.shutdown() } }
+        let folder = try TestFolder()
+        let path = folder.path + "/done.jsonl"
+        let lines = (0..<5).map { JobFiles.embedding("n\($0)") } + ["not json"]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let first = try await folder.batchctl(["run", path], environment: sim.openAIEnvironment())
+        let second = try await folder.batchctl(["run", path], environment: [:])
+        // With a file that must run, the endpoint is needed again, and nothing is queued without it.
+        let other = folder.path + "/other.jsonl"
+        try (JobFiles.embedding("o1") + "\n").write(toFile: other, atomically: true, encoding: .utf8)
+        let third = try await folder.batchctl(["run", path, other], environment: [:])
+        let list = try await folder.batchctl(["list", "--json"], environment: [:])
+
+        #expect(first.status == 1, "a rejected line: \(first.stderr)")
+        #expect(second.status == 1, "the same status, no endpoint needed: \(second.stderr)")
+        #expect(second.stderr.contains("job 1 had already completed"))
+        #expect(third.status == 3, "\(third.stderr)")
+        #expect(third.stderr.contains("OPENAI_API_KEY"))
+        let jobs = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [Any])
+        #expect(jobs.count == 1, "no job for other.jsonl: \(list.stdout)")
+        #expect(sim.simulator.stats.received == 5)
+    }
+
     @Test("a completed file touched (new mtime, same bytes) is not sent again")
     func touchedFileIsNotSentAgain() async throws {
         let sim = try await SimulatorHarness.start()

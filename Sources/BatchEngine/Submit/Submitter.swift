@@ -32,26 +32,46 @@ public struct Submitter: Sendable {
         return try await store.submit(job)
     }
 
+    /// The job a file already has, as `batchctl run` sees it before it runs anything.
+    public enum ExistingJob: Sendable, Equatable {
+        /// Completed, and the file holds the content it ingested: running the file sends nothing.
+        case completed(JobRecord)
+        /// Queued, running or paused: running the file resumes it, under the endpoint it names.
+        case unfinished(JobRecord)
+        /// Nothing to reuse (no job, one that failed or was cancelled, or a completed job whose
+        /// file changed since): running the file makes a new job.
+        case none
+    }
+
+    /// The job `path` already has (see ``ExistingJob``). Changes nothing but the recorded
+    /// modification time of a completed job's file that was only touched (``unchanged(_:)``).
+    public func existingJob(path: String) async throws -> ExistingJob {
+        let canonical = try checkedInput(path)
+        guard let existing = try await store.latestJob(forInput: canonical) else { return .none }
+        switch existing.state {
+        case .queued, .running, .paused:
+            return .unfinished(existing)
+        case .completed:
+            return try await unchanged(existing).map(ExistingJob.completed) ?? .none
+        case .failed, .cancelled:
+            return .none
+        }
+    }
+
     /// The job `batchctl run` should run for `path`: the unfinished job of that file if there is one
     /// (a paused one is queued again), else a new job. A completed job of the unchanged file is
     /// returned as is, so running a finished file again sends nothing; `forceNew` submits anyway.
     public func findOrSubmit(
         path: String, endpoint: String, priority: Int = 0, options: JobOptions = JobOptions(), forceNew: Bool
     ) async throws -> JobRecord {
-        let canonical = try checkedInput(path)
-        if !forceNew, let existing = try await store.latestJob(forInput: canonical) {
-            switch existing.state {
-            case .queued, .running:
-                return existing
-            case .paused:
-                return try await store.requeue(job: existing.id, now: clock.now)
-            case .completed:
-                if let same = try await unchanged(existing) { return same }
-            case .failed, .cancelled:
-                break
-            }
+        switch forceNew ? .none : try await existingJob(path: path) {
+        case .completed(let job):
+            return job
+        case .unfinished(let job):
+            return job.state == .paused ? try await store.requeue(job: job.id, now: clock.now) : job
+        case .none:
+            return try await submit(path: path, endpoint: endpoint, priority: priority, options: options)
         }
-        return try await submit(path: canonical, endpoint: endpoint, priority: priority, options: options)
     }
 
     /// `job` when the file at its input path still holds what the job ingested, else `nil` (the

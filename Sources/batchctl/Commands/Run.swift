@@ -38,13 +38,10 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let settings = try global.loadSettings()
-            do {
-                _ = try settings.endpoint(named: job.endpoint)
-            } catch let error as ConfigurationError {
-                throw CLIError(code: .configuration, message: error.message)
-            }
             let store = try global.openStore()
             let submitter = Submitter(store: store)
+            // Before any job is submitted, so that a missing endpoint leaves nothing queued.
+            try await checkEndpoints(settings: settings, submitter: submitter)
             var jobs: [JobRecord] = []
             for file in files {
                 jobs.append(
@@ -85,6 +82,29 @@ struct Run: AsyncParsableCommand {
             try? await transport.shutdown()
             if json { try JSONOutput.print(views) }
             return interrupts.interrupted ? .interrupted : status
+        }
+    }
+}
+
+extension Run {
+    /// Resolves the endpoint of every job that has to run: a new job's (`--endpoint`), an
+    /// unfinished job's own. A file whose job completed needs none: running it again only prints
+    /// the earlier summary. Throws the configuration error (exit status 3) of the first that fails.
+    private func checkEndpoints(settings: Settings, submitter: Submitter) async throws {
+        var names: [String] = []
+        for file in files {
+            switch new ? .none : try await submitter.existingJob(path: file) {
+            case .completed: continue
+            case .unfinished(let record): names.append(record.endpoint)
+            case .none: names.append(job.endpoint)
+            }
+        }
+        for name in names {
+            do {
+                _ = try settings.endpoint(named: name)
+            } catch let error as ConfigurationError {
+                throw CLIError(code: .configuration, message: error.message)
+            }
         }
     }
 }
