@@ -60,6 +60,9 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         public var url: String
         /// Azure only: a dated version such as `2024-10-21`, or `v1`.
         public var apiVersion: String?
+        /// Azure only: the api-version of `/openai/responses` (a preview such as
+        /// `2025-04-01-preview`). Without it, Responses go to `/openai/v1/responses`, which takes none.
+        public var responsesAPIVersion: String?
         public var apiKeyEnv: String?
         public var apiKeyFile: String?
         public var concurrency: Int?
@@ -67,11 +70,13 @@ public struct ConfigFile: Codable, Sendable, Equatable {
 
         public init(
             type: String, url: String, apiVersion: String? = nil, apiKeyEnv: String? = nil,
-            apiKeyFile: String? = nil, concurrency: Int? = nil, deployments: [String: DeploymentEntry]? = nil
+            apiKeyFile: String? = nil, concurrency: Int? = nil, deployments: [String: DeploymentEntry]? = nil,
+            responsesAPIVersion: String? = nil
         ) {
             self.type = type
             self.url = url
             self.apiVersion = apiVersion
+            self.responsesAPIVersion = responsesAPIVersion
             self.apiKeyEnv = apiKeyEnv
             self.apiKeyFile = apiKeyFile
             self.concurrency = concurrency
@@ -81,6 +86,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case type, url, concurrency, deployments
             case apiVersion = "api_version"
+            case responsesAPIVersion = "responses_api_version"
             case apiKeyEnv = "api_key_env"
             case apiKeyFile = "api_key_file"
         }

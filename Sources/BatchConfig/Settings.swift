@@ -134,10 +134,15 @@ public struct Settings: Sendable {
             guard let key else {
                 throw ConfigurationError("\(keyPath) has no key: set api_key_env or api_key_file")
             }
+            let responsesVersion = entry.responsesAPIVersion.flatMap { $0.isEmpty ? nil : $0 }
             return Endpoint(
-                name: name, flavor: .azure(apiVersion: version), baseURL: entry.url,
-                credential: APIKeyCredential(key: key, style: .apiKeyHeader))
+                name: name, flavor: .azure(apiVersion: version, responsesAPIVersion: responsesVersion),
+                baseURL: entry.url, credential: APIKeyCredential(key: key, style: .apiKeyHeader))
         case "openai":
+            if entry.responsesAPIVersion != nil {
+                throw ConfigurationError(
+                    "\(keyPath).responses_api_version applies to Azure endpoints only: remove it")
+            }
             let credential: any CredentialProvider =
                 key.map { APIKeyCredential(key: $0, style: .bearer) } ?? NoCredential()
             return Endpoint(name: name, flavor: .openAI, baseURL: entry.url, credential: credential)

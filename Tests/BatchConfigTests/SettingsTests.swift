@@ -143,6 +143,31 @@ struct SettingsFileTests {
         #expect(settings.retryPolicy(job: JobOptions()).maxAttempts == 3)
     }
 
+    @Test("responses_api_version of an Azure endpoint routes Responses; an OpenAI endpoint refuses it")
+    func responsesAPIVersion() throws {
+        let path = writeConfig(
+            """
+            {"endpoints": {
+              "dated": {"type": "azure", "url": "https://r.openai.azure.com", "api_version": "2024-10-21",
+                        "api_key_env": "K"},
+              "preview": {"type": "azure", "url": "https://r.openai.azure.com", "api_version": "2024-10-21",
+                          "responses_api_version": "2025-04-01-preview", "api_key_env": "K"},
+              "openai": {"type": "openai", "url": "http://127.0.0.1:9/v1", "responses_api_version": "x"}
+            }}
+            """)
+        let settings = try Settings.load(configPath: path, environment: ["K": "key"])
+        #expect(
+            try settings.endpoint(named: "dated").url(for: .responses, model: "d")
+                == "https://r.openai.azure.com/openai/v1/responses")
+        let preview = try settings.endpoint(named: "preview")
+        #expect(preview.flavor == .azure(apiVersion: "2024-10-21", responsesAPIVersion: "2025-04-01-preview"))
+        #expect(
+            preview.url(for: .responses, model: "d")
+                == "https://r.openai.azure.com/openai/responses?api-version=2025-04-01-preview")
+        let error = try #require(throws: ConfigurationError.self) { try settings.endpoint(named: "openai") }
+        #expect(error.message.contains("endpoints.openai.responses_api_version"))
+    }
+
     @Test("BATCHD_CONFIG and XDG_CONFIG_HOME locate the file")
     func locations() throws {
         let json = #"{"endpoints": {"only": {"type": "openai", "url": "http://127.0.0.1:9/v1"}}}"#

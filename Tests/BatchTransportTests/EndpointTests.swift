@@ -41,6 +41,42 @@ struct EndpointTests {
         )
     }
 
+    @Test(
+        "Azure with a dated api-version sends each operation to the route Azure serves it at",
+        arguments: [
+            (APIPath.chatCompletions, "deployments/d/chat/completions?api-version=2024-10-21"),
+            (.completions, "deployments/d/completions?api-version=2024-10-21"),
+            (.embeddings, "deployments/d/embeddings?api-version=2024-10-21"),
+            (.audioTranscriptions, "deployments/d/audio/transcriptions?api-version=2024-10-21"),
+            (.audioTranslations, "deployments/d/audio/translations?api-version=2024-10-21"),
+            (.audioSpeech, "deployments/d/audio/speech?api-version=2024-10-21"),
+            (.imagesGenerations, "deployments/d/images/generations?api-version=2024-10-21"),
+            (.imagesEdits, "deployments/d/images/edits?api-version=2024-10-21"),
+            // Not deployment-routed: Azure has no /openai/deployments/{d}/responses.
+            (.responses, "v1/responses"),
+            (.moderations, "v1/moderations"),
+        ])
+    func azureDatedRoutes(path: APIPath, route: String) {
+        #expect(
+            azure("https://r.openai.azure.com").url(for: path, model: "d")
+                == "https://r.openai.azure.com/openai/\(route)")
+    }
+
+    @Test(
+        "a responses api-version sends Responses to /openai/responses with it",
+        arguments: ["2024-10-21", "v1"])
+    func responsesAPIVersion(version: String) {
+        let endpoint = Endpoint(
+            name: "az", flavor: .azure(apiVersion: version, responsesAPIVersion: "2025-04-01-preview"),
+            baseURL: "https://r.openai.azure.com", credential: NoCredential())
+        #expect(
+            endpoint.url(for: .responses, model: "d")
+                == "https://r.openai.azure.com/openai/responses?api-version=2025-04-01-preview")
+        #expect(
+            endpoint.url(for: .chatCompletions, model: "d").hasSuffix(
+                "/chat/completions" + (version == "v1" ? "" : "?api-version=2024-10-21")))
+    }
+
     @Test("Azure v1 uses /openai/v1 without the deployment", arguments: APIPath.allCases)
     func azureV1(path: APIPath) {
         #expect(

@@ -3,13 +3,27 @@ import BatchCore
 /// Where requests go and how they are authenticated: an Azure OpenAI resource, OpenAI, or any
 /// OpenAI-compatible server.
 ///
-/// URL forms:
-/// - Azure, dated `api-version`: `{base}/openai/deployments/{model}/{path}?api-version={version}`
-/// - Azure, `api-version` `v1` (or a base ending in `/openai/v1`): `{base}/openai/v1/{path}`
+/// URL forms (`{base}` is the configured URL without trailing slashes):
+/// - Azure, dated `api-version`, an operation Azure serves per deployment (chat/completions,
+///   completions, embeddings, audio/transcriptions, audio/translations, audio/speech,
+///   images/generations, images/edits):
+///   `{base}/openai/deployments/{model}/{path}?api-version={version}`, the deployment name
+///   percent-encoded.
+/// - Azure, dated `api-version`, `responses`: `{base}/openai/v1/responses` (no api-version; the
+///   model stays in the body), or `{base}/openai/responses?api-version={responsesVersion}` when
+///   the endpoint names a responses api-version (`responses_api_version`, a preview).
+/// - Azure, dated `api-version`, any other operation (`moderations`, which Azure does not
+///   serve per deployment): `{base}/openai/v1/{path}`.
+/// - Azure, `api-version` `v1`: `{base}/openai/v1/{path}`, except `responses` when a responses
+///   api-version is named (as above).
+/// - Azure, a base ending in `/openai/v1`: `{base}/{path}` for every operation.
 /// - OpenAI and compatible: `{base}/{path}`, the base usually ending in `/v1`.
 public struct Endpoint: Sendable, CustomStringConvertible {
     public enum Flavor: Sendable, Equatable {
-        case azure(apiVersion: String)
+        /// An Azure OpenAI resource: `apiVersion` is a dated version such as `2024-10-21`, or
+        /// `v1`; `responsesAPIVersion`, when given, sends Responses to
+        /// `/openai/responses?api-version=` with it rather than to `/openai/v1/responses`.
+        case azure(apiVersion: String, responsesAPIVersion: String? = nil)
         case openAI
     }
 
@@ -29,14 +43,24 @@ public struct Endpoint: Sendable, CustomStringConvertible {
         self.credential = credential
     }
 
+    /// The operations Azure serves under `/openai/deployments/{deployment}/` with a dated
+    /// api-version (as the official SDK routes them); the others are not deployment-routed.
+    static let deploymentRoutedPaths: Set<APIPath> = [
+        .chatCompletions, .completions, .embeddings, .audioTranscriptions, .audioTranslations,
+        .audioSpeech, .imagesGenerations, .imagesEdits,
+    ]
+
     /// The URL for one request of `path` to `model` (the deployment name on Azure).
     public func url(for path: APIPath, model: String) -> String {
         switch flavor {
         case .openAI:
             return "\(baseURL)/\(path.rawValue)"
-        case .azure(let version):
+        case .azure(let version, let responsesVersion):
             if baseURL.hasSuffix("/openai/v1") { return "\(baseURL)/\(path.rawValue)" }
-            if version == "v1" {
+            if path == .responses, let responsesVersion {
+                return "\(baseURL)/openai/responses?api-version=\(Self.escapeQueryValue(responsesVersion))"
+            }
+            if version == "v1" || !Self.deploymentRoutedPaths.contains(path) {
                 return "\(baseURL)/openai/v1/\(path.rawValue)"
             }
             return "\(baseURL)/openai/deployments/\(Self.escapePathSegment(model))/\(path.rawValue)"
