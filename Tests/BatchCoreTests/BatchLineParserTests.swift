@@ -60,11 +60,11 @@ struct BatchLineParserTests {
     static let rejections: [(String, String, String)] = [
         (
             "{\"custom_id\":\"a\",", "invalid_json_line",
-            "not valid JSON: unexpected end of input, expected a string key at byte 17"
+            "not valid JSON at byte 18: expected a member name in double quotes, found the end of the text"
         ),
         (
             "{\"custom_id\":\"a\" \"x\"}", "invalid_json_line",
-            "not valid JSON: unexpected character '\"', expected ',' or '}' at byte 17"
+            "not valid JSON at byte 18: expected ',' or '}' after the member, found the string \"x\""
         ),
         ("[1,2]", "not_an_object", "the line is a JSON array, not an object"),
         ("\"s\"", "not_an_object", "the line is a JSON string, not an object"),
@@ -131,6 +131,73 @@ struct BatchLineParserTests {
         if !reason.isEmpty { #expect(rejection.reason == reason) }
     }
 
+    /// Malformed lines and the message their rejection gives: where (1-based byte), what was
+    /// expected there, and what was found.
+    static let malformedJSON: [(String, String)] = [
+        ("this is not json", "not valid JSON at byte 1: expected a JSON object, found the word 'this'"),
+        ("  hello", "not valid JSON at byte 3: expected a JSON object, found the word 'hello'"),
+        (
+            "Supercalifragilisticexpialidocious!",
+            "not valid JSON at byte 1: expected a JSON object, found the word 'Supercalifragilisti…'"
+        ),
+        ("<html>", "not valid JSON at byte 1: expected a JSON object, found '<'"),
+        ("12 apples", "not valid JSON at byte 1: expected a JSON object, found the number 12"),
+        (
+            #"{"custom_id":"a"#,
+            "not valid JSON at byte 14: unterminated string: the closing quote is missing"
+        ),
+        (
+            #"{"custom_id":"a",}"#,
+            "not valid JSON at byte 17: trailing comma before '}': JSON allows no comma after the last member"
+        ),
+        (
+            #"{"custom_id":"a","x":[1,2,]}"#,
+            "not valid JSON at byte 26: trailing comma before ']': JSON allows no comma after the last element"
+        ),
+        (#"{"custom_id":}"#, "not valid JSON at byte 14: expected a value after ':', found '}'"),
+        (#"{"custom_id":,"#, "not valid JSON at byte 14: expected a value after ':', found ','"),
+        (
+            #"{"custom_id":True}"#,
+            "not valid JSON at byte 14: expected a value after ':', found the word 'True'"
+        ),
+        (
+            #"{"custom_id":tru}"#,
+            "not valid JSON at byte 14: expected a value after ':', found the word 'tru'"
+        ),
+        (
+            #"{"custom_id" "a"}"#,
+            "not valid JSON at byte 14: expected ':' after the member name, found the string \"a\""
+        ),
+        (
+            #"{"custom_id":"a" "method":"POST"}"#,
+            "not valid JSON at byte 18: expected ',' or '}' after the member, found the string \"method\""
+        ),
+        (
+            #"{custom_id:"a"}"#,
+            "not valid JSON at byte 2: expected a member name in double quotes, found the word 'custom_id'"
+        ),
+        (
+            #"{'custom_id':'a'}"#,
+            "not valid JSON at byte 2: expected a member name in double quotes, found a single quote"
+                + " (JSON strings need double quotes)"
+        ),
+        (
+            #"{"custom_id":"a","#,
+            "not valid JSON at byte 18: expected a member name in double quotes, found the end of the text"
+        ),
+        (
+            #"{"custom_id":"a"}{"b":1}"#,
+            "not valid JSON at byte 18: trailing characters after the value: found '{'"
+        ),
+        (#"{"custom_id":"a\q"}"#, "not valid JSON at byte 16: invalid escape '\\q' in a string"),
+        (#"{"custom_id":01}"#, "not valid JSON at byte 14: leading zeros are not allowed in numbers"),
+    ]
+
+    @Test(arguments: malformedJSON)
+    func malformedJSONSaysWhereAndWhatWasFound(text: String, reason: String) {
+        #expect(rejection(text) == LineRejection(code: "invalid_json_line", reason: reason))
+    }
+
     @Test(
         arguments: [
             [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xFF],
@@ -140,7 +207,7 @@ struct BatchLineParserTests {
         #expect(rejection(inString).code == "invalid_utf8")
         let outside = Array(#"{"custom_id":"a","#.utf8) + bad + Array(#""method":"POST"}"#.utf8)
         #expect(
-            rejection(outside) == LineRejection(code: "invalid_utf8", reason: "not valid UTF-8 at byte 17"))
+            rejection(outside) == LineRejection(code: "invalid_utf8", reason: "not valid UTF-8 at byte 18"))
     }
 
     @Test func customIDLengthIsLimitedTo512Bytes() throws {

@@ -58,16 +58,23 @@ public struct BatchLineParser: Sendable {
         line.withUnsafeBytes { parse($0) }
     }
 
-    /// Classifies a scan failure: any invalid UTF-8 in the line wins over grammar errors.
+    /// Classifies a scan failure: any invalid UTF-8 in the line wins over grammar errors; a line
+    /// that does not start with `{` is reported as not an object, with what it starts with.
     private static func rejection(for error: JSONScanError, in line: UnsafeRawBufferPointer) -> LineRejection
     {
         if error.isInvalidUTF8 {
             return LineRejection(
-                code: LineRejection.invalidUTF8, reason: "not valid UTF-8 at byte \(error.offset)")
+                code: LineRejection.invalidUTF8, reason: "not valid UTF-8 at byte \(error.offset + 1)")
         }
         if let offset = UTF8Validation.firstInvalidOffset(line) {
-            return LineRejection(code: LineRejection.invalidUTF8, reason: "not valid UTF-8 at byte \(offset)")
+            return LineRejection(
+                code: LineRejection.invalidUTF8, reason: "not valid UTF-8 at byte \(offset + 1)")
         }
-        return LineRejection(code: LineRejection.invalidJSONLine, reason: "not valid JSON: \(error)")
+        var cursor = JSONCursor(line)
+        cursor.skipWhitespace()
+        let found = cursor.peek() == UInt8(ascii: "{") ? error : cursor.unexpected(expecting: "a JSON object")
+        return LineRejection(
+            code: LineRejection.invalidJSONLine,
+            reason: "not valid JSON at byte \(found.offset + 1): \(found.reason)")
     }
 }

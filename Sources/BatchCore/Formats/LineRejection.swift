@@ -2,7 +2,9 @@
 ///
 /// Guarantees: `code` is one of the stable short codes below (safe to match on and to write into
 /// error files); `reason` is a human-readable sentence without the line number (callers prefix
-/// `"line N: "`).
+/// `"line N: "`). A position within the line is given as `byte N`, counted from 1 like line
+/// numbers; a JSON error says what was expected there and what was found
+/// (`not valid JSON at byte 1: expected a JSON object, found the word 'this'`).
 public struct LineRejection: Error, Sendable, Equatable, CustomStringConvertible {
     /// Stable machine-readable code, e.g. `"missing_model"`.
     public let code: String

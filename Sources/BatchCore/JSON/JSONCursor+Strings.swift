@@ -25,7 +25,7 @@ extension JSONCursor {
                 index &+= 8
             }
             guard index < count else {
-                throw JSONScanError(offset: start, reason: "unterminated string")
+                throw JSONScanError(offset: start, reason: JSONCursor.unterminatedString)
             }
             let byte = base[index]
             if byte == UInt8(ascii: "\"") {
@@ -67,7 +67,7 @@ extension JSONCursor {
     /// Scans one escape sequence starting at the backslash.
     private mutating func scanEscape(stringStart: Int) throws(JSONScanError) {
         guard pos + 1 < count else {
-            throw JSONScanError(offset: stringStart, reason: "unterminated string")
+            throw JSONScanError(offset: stringStart, reason: JSONCursor.unterminatedString)
         }
         switch base[pos + 1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
@@ -82,7 +82,11 @@ extension JSONCursor {
             }
             pos += 6
         default:
-            throw JSONScanError(offset: pos, reason: "invalid escape sequence")
+            let escape = base[pos + 1]
+            let shown =
+                escape >= 0x21 && escape < 0x7F
+                ? "'\\\(Character(Unicode.Scalar(escape)))'" : "\\ followed by \(JSONCursor.hex(escape))"
+            throw JSONScanError(offset: pos, reason: "invalid escape \(shown) in a string")
         }
     }
 

@@ -79,9 +79,13 @@ extension JSONCursor {
                     continue valueStart
                 }
                 if stack.topIsObject {
-                    guard byte == UInt8(ascii: "}") else { throw unexpected(expecting: "',' or '}'") }
+                    guard byte == UInt8(ascii: "}") else {
+                        throw unexpected(expecting: "',' or '}' after the member")
+                    }
                 } else {
-                    guard byte == UInt8(ascii: "]") else { throw unexpected(expecting: "',' or ']'") }
+                    guard byte == UInt8(ascii: "]") else {
+                        throw unexpected(expecting: "',' or ']' after the element")
+                    }
                 }
                 pos += 1
                 stack.pop()
@@ -93,10 +97,10 @@ extension JSONCursor {
     /// Scans `"key" :` (whitespace allowed before the colon); returns whether the key had escapes.
     @discardableResult
     @inline(__always) mutating func scanKeyAndColon() throws(JSONScanError) -> Bool {
-        guard peek() == UInt8(ascii: "\"") else { throw unexpected(expecting: "a string key") }
+        guard peek() == UInt8(ascii: "\"") else { throw unexpected(expecting: JSONCursor.memberName) }
         let escaped = try scanString()
         skipWhitespace()
-        try expect(UInt8(ascii: ":"), "':'")
+        try expect(UInt8(ascii: ":"), JSONCursor.colon)
         return escaped
     }
 
@@ -104,7 +108,8 @@ extension JSONCursor {
     mutating func expectEnd() throws(JSONScanError) {
         skipWhitespace()
         guard atEnd else {
-            throw JSONScanError(offset: pos, reason: "trailing characters after the value")
+            throw JSONScanError(
+                offset: pos, reason: "trailing characters after the value: found \(describeFound())")
         }
     }
 }

@@ -5,6 +5,12 @@
 struct JSONCursor {
     static let maxDepth = 512
 
+    /// What is expected where an object member starts.
+    static let memberName = "a member name in double quotes"
+    /// What is expected after a member name.
+    static let colon = "':' after the member name"
+    static let unterminatedString = "unterminated string: the closing quote is missing"
+
     let base: UnsafePointer<UInt8>
     let count: Int
     var pos: Int = 0
@@ -28,40 +34,22 @@ struct JSONCursor {
         }
     }
 
-    /// An error at the current position describing the byte found there.
-    func unexpected(expecting what: String? = nil) -> JSONScanError {
-        guard pos < count else {
-            return JSONScanError(
-                offset: pos, reason: "unexpected end of input" + (what.map { ", expected \($0)" } ?? ""))
-        }
-        let byte = base[pos]
-        let shown: String
-        if byte >= 0x21 && byte < 0x7F {
-            shown = "character '\(Character(Unicode.Scalar(byte)))'"
-        } else {
-            shown = "byte " + JSONCursor.hex(byte)
-        }
-        return JSONScanError(
-            offset: pos, reason: "unexpected \(shown)" + (what.map { ", expected \($0)" } ?? ""))
-    }
-
-    /// `0x0A`-style rendering of a byte for messages.
-    static func hex(_ byte: UInt8) -> String {
-        let digits = String(byte, radix: 16, uppercase: true)
-        return byte < 0x10 ? "0x0" + digits : "0x" + digits
-    }
-
     @inline(__always) mutating func expect(_ byte: UInt8, _ what: String) throws(JSONScanError) {
         guard peek() == byte else { throw unexpected(expecting: what) }
         pos += 1
     }
 
-    /// Scans `literal` (e.g. `true`) at the current position.
+    /// Scans `literal` (e.g. `true`) at the current position; a misspelling is reported at its
+    /// start, as the word found there.
     mutating func scanLiteral(_ literal: StaticString) throws(JSONScanError) {
         let length = literal.utf8CodeUnitCount
         let start = literal.utf8Start
+        let literalStart = pos
         for index in 0..<length {
-            guard peek() == start[index] else { throw unexpected(expecting: "'\(literal)'") }
+            guard peek() == start[index] else {
+                pos = literalStart
+                throw expectedValue()
+            }
             pos += 1
         }
     }
@@ -88,7 +76,7 @@ struct JSONCursor {
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             return nil
         default:
-            throw unexpected(expecting: "a value")
+            throw expectedValue()
         }
     }
 }

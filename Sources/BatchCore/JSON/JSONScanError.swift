@@ -1,8 +1,10 @@
 /// Why a buffer is not valid JSON, and where.
 ///
 /// `offset` is the 0-based byte offset in the scanned buffer where the problem was detected
-/// (for an unterminated string: its opening quote). `reason` is a short human-readable phrase
-/// such as `"unterminated string"` or `"invalid UTF-8"`, without the offset.
+/// (for an unterminated string: its opening quote; for a trailing comma: the comma). `reason` is a
+/// short human-readable phrase without the offset; a grammar error says what was expected and
+/// what was found (`expected a value after ':', found '}'`), naming the token found (`the word
+/// 'this'`, `the string "abc"`, `the end of the text`, …) rather than one byte of it.
 public struct JSONScanError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 0-based byte offset of the problem.
     public let offset: Int

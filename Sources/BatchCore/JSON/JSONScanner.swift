@@ -53,13 +53,13 @@ public enum JSONScanner {
         }
         while true {
             guard cursor.peek() == UInt8(ascii: "\"") else {
-                throw cursor.unexpected(expecting: "a string key")
+                throw cursor.unexpected(expecting: JSONCursor.memberName)
             }
             let keyStart = cursor.pos + 1
             let escaped = try cursor.scanString()
             let keyRange = keyStart..<(cursor.pos - 1)
             cursor.skipWhitespace()
-            try cursor.expect(UInt8(ascii: ":"), "':'")
+            try cursor.expect(UInt8(ascii: ":"), JSONCursor.colon)
             cursor.skipWhitespace()
             let valueStart = cursor.pos
             let kind: JSONValueKind
@@ -86,7 +86,7 @@ public enum JSONScanner {
                 cursor.pos += 1
                 return members
             } else {
-                throw cursor.unexpected(expecting: "',' or '}'")
+                throw cursor.unexpected(expecting: "',' or '}' after the member")
             }
         }
     }
