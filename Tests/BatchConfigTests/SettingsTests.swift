@@ -132,7 +132,7 @@ struct SettingsFileTests {
         #expect(east.name == "azure-east")
         #expect(east.flavor == .azure(apiVersion: "2024-10-21"))
         #expect(
-            east.url(for: .chatCompletions, model: "gpt-4o-mini").hasPrefix(
+            try east.url(for: .chatCompletions, model: "gpt-4o-mini").hasPrefix(
                 "https://east.openai.azure.com/openai/deployments/gpt-4o-mini/"))
         #expect(try await east.credential.authenticationHeaders()["api-key"] == "east-key")
         let local = try settings.endpoint(named: "local")
@@ -162,7 +162,7 @@ struct SettingsFileTests {
         let preview = try settings.endpoint(named: "preview")
         #expect(preview.flavor == .azure(apiVersion: "2024-10-21", responsesAPIVersion: "2025-04-01-preview"))
         #expect(
-            preview.url(for: .responses, model: "d")
+            try preview.url(for: .responses, model: "d")
                 == "https://r.openai.azure.com/openai/responses?api-version=2025-04-01-preview")
         let error = try #require(throws: ConfigurationError.self) { try settings.endpoint(named: "openai") }
         #expect(error.message.contains("endpoints.openai.responses_api_version"))

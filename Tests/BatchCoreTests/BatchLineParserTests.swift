@@ -198,6 +198,32 @@ struct BatchLineParserTests {
         #expect(rejection(text) == LineRejection(code: "invalid_json_line", reason: reason))
     }
 
+    static let impossibleDeployments: [(String, String)] = [
+        ("../../admin", #"it contains "..""#), ("a/b", #"it contains "/""#), ("x?y", #"it contains "?""#),
+        ("x#y", ##"it contains "#""##), (#"a\b"#, #"it contains "\\""#), (".", #"it is ".""#),
+        ("tab\there", "it contains the control character U+0009"),
+        ("\u{85}", "it contains the control character U+0085"),
+    ]
+
+    @Test(arguments: impossibleDeployments)
+    func modelThatCannotBeAnAzureDeploymentIsRejected(model: String, problem: String) throws {
+        let text = JobLine.chat(model: model)
+        let azure = BatchLineParser(modelNamesAzureDeployment: true)
+        #expect(
+            rejection(text, parser: azure)
+                == LineRejection(
+                    code: "invalid_deployment",
+                    reason: "body.model \(JSONEscaping.quoted(model)) cannot be an Azure deployment name: "
+                        + problem))
+        #expect(try parser.parse(Array(text.utf8)).get().model == model, "only a model name elsewhere")
+    }
+
+    @Test(arguments: ["gpt-4o-mini", "my deployment", "dé:ploy@1%", "a.b_c~d"])
+    func otherDeploymentNamesAreAccepted(model: String) throws {
+        let azure = BatchLineParser(modelNamesAzureDeployment: true)
+        #expect(try azure.parse(Array(JobLine.chat(model: model).utf8)).get().model == model)
+    }
+
     @Test(
         arguments: [
             [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xFF],
@@ -243,5 +269,13 @@ struct BatchLineParserTests {
         case .success(let request): return LineRejection(code: "accepted", reason: "\(request)")
         case .failure(let rejection): return rejection
         }
+    }
+}
+
+/// Chat lines whose `body.model` is any string, escaped as JSON.
+private enum JobLine {
+    static func chat(model: String) -> String {
+        #"{"custom_id":"r1","method":"POST","url":"/v1/chat/completions","body":{"model":"#
+            + JSONEscaping.quoted(model) + #","messages":[]}}"#
     }
 }

@@ -34,6 +34,13 @@ struct RetryPolicyTests {
         #expect(decide(answer(status)) == .retry(code: "http_\(status)", wait: nil, throttled: status == 429))
     }
 
+    @Test(
+        "a request that cannot be sent at all is final at once",
+        arguments: [TransportFailure.Kind.fileUnavailable, .invalidDeployment])
+    func unsendable(kind: TransportFailure.Kind) {
+        #expect(decide(.failure(TransportFailure(kind: kind, message: "x"))) == .fail(code: kind.rawValue))
+    }
+
     @Test("other statuses are final", arguments: [400, 401, 403, 404, 422, 418, 501])
     func final(status: Int) {
         #expect(

@@ -122,6 +122,11 @@ extension BatchLineParser {
         guard !value.isEmpty else {
             throw LineRejection(code: LineRejection.missingModel, reason: "body.model is empty")
         }
+        if modelNamesAzureDeployment, let problem = AzureDeploymentName.problem(value) {
+            throw LineRejection(
+                code: LineRejection.invalidDeployment,
+                reason: InvalidDeploymentName(name: value, problem: problem).description)
+        }
         return value
     }
 

@@ -3,7 +3,8 @@
 /// A line is accepted when it is one JSON object (valid UTF-8 throughout, no duplicate top-level
 /// keys) with a non-empty string `custom_id` of at most ``maxCustomIDBytes`` bytes, `method`
 /// exactly `"POST"`, a `url` of the form `/v1/<path>` or `/<path>` naming one of
-/// ``acceptedPaths``, an object `body`, and a non-empty string `body.model`. Other top-level keys
+/// ``acceptedPaths``, an object `body`, and a non-empty string `body.model` (that can be an Azure
+/// deployment name, when ``modelNamesAzureDeployment``). Other top-level keys
 /// are ignored. The line must already be stripped of its line ending (and of a file-start BOM).
 /// Every failure becomes a ``LineRejection`` with a stable code; parsing never throws or traps.
 public struct BatchLineParser: Sendable {
@@ -17,15 +18,19 @@ public struct BatchLineParser: Sendable {
     /// Whether ``BatchRequestLine/tokenCost`` is estimated (ingest) or left 0 (a line read back to
     /// be sent, whose cost is already stored).
     public var estimatesTokenCost: Bool
+    /// Whether `body.model` names an Azure deployment (the job's endpoint is Azure): a name that
+    /// cannot be one (``AzureDeploymentName``) is rejected as `invalid_deployment`.
+    public var modelNamesAzureDeployment: Bool
 
     /// Creates a parser; by default lines up to 4 MiB and the five JSON-bodied operations.
     public init(
         maxLineBytes: Int = 4 * 1024 * 1024, acceptedPaths: Set<APIPath> = APIPath.batchDefaults,
-        estimatesTokenCost: Bool = true
+        estimatesTokenCost: Bool = true, modelNamesAzureDeployment: Bool = false
     ) {
         self.maxLineBytes = maxLineBytes
         self.acceptedPaths = acceptedPaths
         self.estimatesTokenCost = estimatesTokenCost
+        self.modelNamesAzureDeployment = modelNamesAzureDeployment
     }
 
     /// Parses one line; `bodyRange` in the result is relative to `line`.

@@ -47,6 +47,9 @@ public struct LineRejection: Error, Sendable, Equatable, CustomStringConvertible
     /// A file the request uploads (`body.file`, `body.image`, …) is missing, unreadable, too
     /// large, or outside the folders it may come from.
     public static let invalidFile = "invalid_file"
+    /// `body.model` cannot be an Azure deployment name (``AzureDeploymentName``); only for jobs
+    /// whose endpoint is Azure, where the name goes into the URL path.
+    public static let invalidDeployment = "invalid_deployment"
     /// The `custom_id` was already used by an earlier line of the same file.
     public static let duplicateCustomID = "duplicate_custom_id"
 

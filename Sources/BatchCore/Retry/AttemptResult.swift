@@ -49,6 +49,9 @@ public struct TransportFailure: Error, Sendable, Equatable {
         case other = "transport_error"
         /// A file the request uploads could not be sent (gone, changed or unreadable); final.
         case fileUnavailable = "file_unavailable"
+        /// `body.model` cannot be the Azure deployment the URL names (``AzureDeploymentName``);
+        /// nothing was sent; final.
+        case invalidDeployment = "invalid_deployment"
     }
 
     public var kind: Kind

@@ -5,7 +5,7 @@
 /// - 2xx with a JSON body: success. 2xx whose body is not JSON: retried (`invalid_response_body`).
 ///   Text and binary answers (``ExpectedAnswer``) reach the policy already turned into JSON by the
 ///   sender, so they count as JSON here.
-/// - A file to upload that cannot be sent (`file_unavailable`): final at once.
+/// - A request that cannot be sent at all (`file_unavailable`, `invalid_deployment`): final at once.
 /// - 408, 409, 429, 500, 502, 503, 504, connection errors and timeouts: retried, waiting what the
 ///   server asked (`retry-after-ms`, `retry-after`), else ``Backoff``.
 /// - An `x-should-retry: true|false` header overrides the status rule, as in the SDKs.
@@ -42,7 +42,8 @@ public struct RetryPolicy: Sendable, Equatable {
     {
         let failures = attempt - throttledBefore
         switch result {
-        case .failure(let failure) where failure.kind == .fileUnavailable:
+        case .failure(let failure)
+        where failure.kind == .fileUnavailable || failure.kind == .invalidDeployment:
             return .fail(code: failure.kind.rawValue)
         case .failure(let failure):
             return retryOrFail(code: failure.kind.rawValue, wait: nil, throttled: false, attempt: failures)

@@ -79,6 +79,16 @@ public struct RequestSender: Sendable {
         } catch {
             return .inputModified("line \(request.line) cannot be read back: \(error)")
         }
+        let url: String
+        do {
+            url = try endpoint.url(for: path, model: request.model)
+        } catch {
+            return .attempt(
+                .failure(
+                    TransportFailure(
+                        kind: .invalidDeployment, message: "\(input.fileName) line \(request.line): \(error)")
+                ))
+        }
         let content: RequestBody
         let contentType: String
         let expected: ExpectedAnswer
@@ -87,11 +97,11 @@ public struct RequestSender: Sendable {
                 let (form, answer) = try uploads.build(body: body, path: path)
                 (content, contentType, expected) = (.multipart(form), form.contentType, answer)
             } catch {
-                let file = input.path.split(separator: "/").last.map(String.init) ?? input.path
                 return .attempt(
                     .failure(
                         TransportFailure(
-                            kind: .fileUnavailable, message: "\(file) line \(request.line): \(error.reason)"))
+                            kind: .fileUnavailable,
+                            message: "\(input.fileName) line \(request.line): \(error.reason)"))
                 )
             }
         } else {
@@ -102,8 +112,7 @@ public struct RequestSender: Sendable {
             var headers = try await endpoint.credential.authenticationHeaders()
             headers.add(name: "Content-Type", value: contentType)
             headers.add(name: "User-Agent", value: "batchd/0.1")
-            let outbound = OutboundRequest(
-                url: endpoint.url(for: path, model: request.model), headers: headers, content: content)
+            let outbound = OutboundRequest(url: url, headers: headers, content: content)
             let sentAt = clock.now
             var answer = try await transport.send(outbound, timeout: timeout)
             answer.latency = .milliseconds(max(0, clock.now.milliseconds - sentAt.milliseconds))
@@ -168,6 +177,9 @@ public final class InputFile: Sendable {
     }
 
     deinit { close(fd) }
+
+    /// The file's name without its folder, as error lines name it.
+    var fileName: String { path.split(separator: "/").last.map(String.init) ?? path }
 
     /// The bytes of one line.
     public func read(offset: Int64, length: Int) throws -> [UInt8] {

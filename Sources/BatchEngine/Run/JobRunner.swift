@@ -76,12 +76,21 @@ public final class JobRunner: Sendable {
         let files = OutputFiles(input: job.inputPath)
         let results = try OutputFile(path: files.results, committedLength: job.committedOutput.resultsBytes)
         let errors = try OutputFile(path: files.errors, committedLength: job.committedOutput.errorsBytes)
+        // Resolved before ingest: on Azure, `body.model` is a deployment name and ingest checks it.
+        let endpoint: Endpoint
+        do {
+            endpoint = try env.settings.endpoint(named: job.endpoint)
+        } catch let error as ConfigurationError {
+            throw BatchdError.configuration(error.message)
+        }
         if !job.ingest.done {
             progress.update { $0.phase = .ingesting }
+            let parser = BatchLineParser(
+                acceptedPaths: APIPath.supported, modelNamesAzureDeployment: endpoint.isAzure)
             // Seconds to minutes of reading and SQLite for a large input: on a thread of its own.
             try await BlockingWork.runOnOwnThread(name: "batchd-ingest") {
                 var renewed = env.clock.now
-                try Ingestor(uploadPolicy: env.settings.uploadPolicy).run(
+                try Ingestor(parser: parser, uploadPolicy: env.settings.uploadPolicy).run(
                     job: job, store: env.store, errors: errors
                 ) {
                     let now = env.clock.now
@@ -98,12 +107,6 @@ public final class JobRunner: Sendable {
         progress.update {
             $0.counts = current.counts
             $0.phase = .sending
-        }
-        let endpoint: Endpoint
-        do {
-            endpoint = try env.settings.endpoint(named: job.endpoint)
-        } catch let error as ConfigurationError {
-            throw BatchdError.configuration(error.message)
         }
         let sender = RequestSender(
             endpoint: endpoint, transport: env.transport, input: try InputFile(path: job.inputPath),

@@ -8,7 +8,7 @@ import BatchCore
 ///   completions, embeddings, audio/transcriptions, audio/translations, audio/speech,
 ///   images/generations, images/edits):
 ///   `{base}/openai/deployments/{model}/{path}?api-version={version}`, the deployment name
-///   percent-encoded.
+///   percent-encoded; a name no deployment can have (``AzureDeploymentName``) is refused.
 /// - Azure, dated `api-version`, `responses`: `{base}/openai/v1/responses` (no api-version; the
 ///   model stays in the body), or `{base}/openai/responses?api-version={responsesVersion}` when
 ///   the endpoint names a responses api-version (`responses_api_version`, a preview).
@@ -43,6 +43,12 @@ public struct Endpoint: Sendable, CustomStringConvertible {
         self.credential = credential
     }
 
+    /// Whether requests go to Azure OpenAI, whose `body.model` names a deployment.
+    public var isAzure: Bool {
+        if case .azure = flavor { return true }
+        return false
+    }
+
     /// The operations Azure serves under `/openai/deployments/{deployment}/` with a dated
     /// api-version (as the official SDK routes them); the others are not deployment-routed.
     static let deploymentRoutedPaths: Set<APIPath> = [
@@ -51,7 +57,11 @@ public struct Endpoint: Sendable, CustomStringConvertible {
     ]
 
     /// The URL for one request of `path` to `model` (the deployment name on Azure).
-    public func url(for path: APIPath, model: String) -> String {
+    ///
+    /// Throws instead of putting in the path a name no Azure deployment can have (`/`, `..`,
+    /// `?`, …): a front end that decodes `%2F` would route it elsewhere. Ingest rejects such
+    /// lines already; this guards a job ingested while its endpoint was not Azure.
+    public func url(for path: APIPath, model: String) throws(InvalidDeploymentName) -> String {
         switch flavor {
         case .openAI:
             return "\(baseURL)/\(path.rawValue)"
@@ -62,6 +72,9 @@ public struct Endpoint: Sendable, CustomStringConvertible {
             }
             if version == "v1" || !Self.deploymentRoutedPaths.contains(path) {
                 return "\(baseURL)/openai/v1/\(path.rawValue)"
+            }
+            if let problem = AzureDeploymentName.problem(model) {
+                throw InvalidDeploymentName(name: model, problem: problem)
             }
             return "\(baseURL)/openai/deployments/\(Self.escapePathSegment(model))/\(path.rawValue)"
                 + "?api-version=\(Self.escapeQueryValue(version))"
