@@ -1,8 +1,12 @@
 import BatchCore
 import BatchSimulator
-import BatchTransport
+import BatchTesting
 import Foundation
+import NIOCore
+import NIOPosix
 import Testing
+
+@testable import BatchTransport
 
 @Suite("AsyncHTTPTransport against the simulator")
 struct AsyncHTTPTransportTests {
@@ -83,7 +87,7 @@ struct AsyncHTTPTransportTests {
         }
     }
 
-    @Test("a closed port throws a connection failure")
+    @Test("a closed port throws an unreachable failure")
     func closedPort() async throws {
         let simulator = Simulator(configuration: SimulatorConfiguration())
         let port = try await simulator.start()
@@ -98,7 +102,31 @@ struct AsyncHTTPTransportTests {
             return
         }
         let failure = try #require(error as? TransportFailure)
-        #expect(failure.kind == .connection)
+        #expect(failure.kind == .unreachable)
+    }
+}
+
+extension AsyncHTTPTransportTests {
+    @Test(
+        "a refused connection fails at once, saying so with the host and port",
+        arguments: ["127.0.0.1", "localhost"])
+    func refusedAtOnce(host: String) async throws {
+        let port = try RefusedPort.make()
+        let transport = AsyncHTTPTransport(connectionsPerHost: 4)  // the default 10 s connect timeout
+        let started = ContinuousClock.now
+        let result = await Result(catching: {
+            try await transport.send(chat("http://\(host):\(port)", content: "x"), timeout: .seconds(30))
+        })
+        let elapsed = ContinuousClock.now - started
+        try await transport.shutdown()
+        guard case .failure(let error) = result else {
+            Issue.record("expected a failure, got an answer")
+            return
+        }
+        let failure = try #require(error as? TransportFailure)
+        #expect(failure.message == "connection refused by \(host):\(port): nothing is listening there")
+        #expect(failure.kind.rawValue == "endpoint_unreachable")
+        #expect(elapsed < .seconds(3), "not after the connect timeout")
     }
 }
 
@@ -109,5 +137,54 @@ extension Result where Failure == any Error {
         } catch {
             self = .failure(error)
         }
+    }
+}
+
+@Suite("ConnectionFailure")
+struct ConnectionFailureTests {
+    @Test(
+        "host and port of a URL, the port defaulted from the scheme",
+        arguments: [
+            ("http://127.0.0.1:9/v1/chat", "127.0.0.1:9"),
+            ("https://r.openai.azure.com/openai", "r.openai.azure.com:443"),
+            ("http://example.com?x=1", "example.com:80"), ("http://[::1]:8080/v1", "[::1]:8080"),
+            ("https://[::1]/v1", "[::1]:443"), ("http://user@host:81/", "host:81"),
+        ])
+    func hostAndPort(url: String, expected: String) {
+        #expect(ConnectionFailure.hostAndPort(url) == expected)
+    }
+}
+
+extension ConnectionFailureTests {
+    /// A resolver that knows no host, so that no DNS server is asked.
+    private struct NoHosts: Resolver, Sendable {
+        struct Unknown: Error, CustomStringConvertible {
+            var description: String { "Name or service not known" }
+        }
+        let loop: any EventLoop
+        func initiateAQuery(host: String, port: Int) -> EventLoopFuture<[SocketAddress]> {
+            loop.makeFailedFuture(Unknown())
+        }
+        func initiateAAAAQuery(host: String, port: Int) -> EventLoopFuture<[SocketAddress]> {
+            loop.makeFailedFuture(Unknown())
+        }
+        func cancelQueries() {}
+    }
+
+    @Test("a host name that does not resolve says so, with host and port")
+    func unresolvedHost() async throws {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let result = await Result(catching: {
+            try await ClientBootstrap(group: loop).resolver(NoHosts(loop: loop))
+                .connect(host: "no-such-host.invalid", port: 443).get()
+        })
+        guard case .failure(let error) = result else {
+            Issue.record("expected the connection to fail")
+            return
+        }
+        #expect(
+            ConnectionFailure.unreachable(error, url: "https://no-such-host.invalid/openai")
+                == "the host name no-such-host.invalid cannot be resolved (Name or service not known):"
+                + " no request can reach no-such-host.invalid:443")
     }
 }

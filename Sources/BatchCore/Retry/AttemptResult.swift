@@ -46,6 +46,9 @@ public struct TransportFailure: Error, Sendable, Equatable {
     public enum Kind: String, Sendable {
         case timeout
         case connection = "connection_error"
+        /// The endpoint could not be reached at all: the connection was refused, or its host name
+        /// does not resolve. Says nothing about the request (see ``EndpointReachability``).
+        case unreachable = "endpoint_unreachable"
         case other = "transport_error"
         /// A file the request uploads could not be sent (gone, changed or unreadable); final.
         case fileUnavailable = "file_unavailable"

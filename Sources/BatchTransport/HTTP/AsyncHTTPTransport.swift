@@ -6,6 +6,12 @@ import NIOHTTPCompression
 
 /// The production ``HTTPTransport``: one shared async-http-client `HTTPClient` whose connection
 /// pool is sized to the concurrency batchd will use (the client's own default is 8 per host).
+///
+/// A connection that cannot be established fails the requests waiting for it at once: the
+/// client's own retrying of connection establishment (until the connect timeout) is off, so a
+/// refused connection costs milliseconds, not the timeout, and batchd's retry policy decides what
+/// comes next. Such failures say what happened in plain words, naming host and port
+/// (``ConnectionFailure``).
 public final class AsyncHTTPTransport: HTTPTransport {
     private let client: HTTPClient
     /// Answers larger than this are cut off and reported as a transport failure.
@@ -20,6 +26,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connectionsPerHost))
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = .init(connect: .milliseconds(connectTimeout.wholeMillisecondsRoundedUp))
         configuration.decompression = .enabled(limit: .ratio(100))
         // batchd bootstraps no tracer; without this the client still makes a span per request
@@ -55,7 +62,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
             throw error
         } catch {
             try Task.checkCancellation()
-            throw Self.failure(for: error)
+            throw Self.failure(for: error, url: request.url)
         }
     }
 
@@ -64,7 +71,10 @@ public final class AsyncHTTPTransport: HTTPTransport {
         try await client.shutdown()
     }
 
-    static func failure(for error: any Error) -> TransportFailure {
+    static func failure(for error: any Error, url: String) -> TransportFailure {
+        if let unreachable = ConnectionFailure.unreachable(error, url: url) {
+            return TransportFailure(kind: .unreachable, message: unreachable)
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
