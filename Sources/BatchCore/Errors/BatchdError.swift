@@ -18,6 +18,8 @@ public struct BatchdError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let jobBusy = Code(rawValue: "job_busy")
         /// A failure of no known kind ended the run.
         public static let runError = Code(rawValue: "run_error")
+        /// Every request in a row was refused or could not be resolved: the endpoint is down.
+        public static let endpointUnreachable = Code(rawValue: "endpoint_unreachable")
     }
 
     public let code: Code
@@ -55,6 +57,17 @@ public struct BatchdError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The provider says the account is out of quota.
     public static func insufficientQuota(_ message: String) -> BatchdError {
         .init(.insufficientQuota, message)
+    }
+    /// No request of job `id` reaches endpoint `endpoint`: `count` in a row were refused or found
+    /// no host, the last one saying `detail` (which names host and port). Its requests stay pending.
+    public static func endpointUnreachable(_ endpoint: String, job id: Int64, count: Int, detail: String)
+        -> BatchdError
+    {
+        .init(
+            .endpointUnreachable,
+            "endpoint \(JSONEscaping.quoted(endpoint)) cannot be reached: \(detail) (\(count) requests in a row,"
+                + " none answered). The job is paused with its requests still pending: check the endpoint's"
+                + " URL and that its server is up, then run `batchctl resume \(id)`")
     }
     /// Another live process runs this job.
     public static func jobBusy(_ id: Int64, pid: Int32) -> BatchdError {

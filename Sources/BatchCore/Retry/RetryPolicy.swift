@@ -6,6 +6,9 @@
 ///   Text and binary answers (``ExpectedAnswer``) reach the policy already turned into JSON by the
 ///   sender, so they count as JSON here.
 /// - A request that cannot be sent at all (`file_unavailable`, `invalid_deployment`): final at once.
+/// - A connection refused or a host name that does not resolve (`endpoint_unreachable`): retried
+///   like a connection error here; the dispatch loop does not even count it as an attempt of the
+///   request and stops the job when the endpoint stays unreachable (``EndpointReachability``).
 /// - 408, 409, 429, 500, 502, 503, 504, connection errors and timeouts: retried, waiting what the
 ///   server asked (`retry-after-ms`, `retry-after`), else ``Backoff``.
 /// - An `x-should-retry: true|false` header overrides the status rule, as in the SDKs.

@@ -5,10 +5,11 @@ import Logging
 extension DispatchLoop {
     /// Turns one send's result into a queued line, a retry, or a stop. A request with a line to
     /// record frees its lane slot at once and counts as unrecorded until its batch is committed
-    /// (see ``DispatchState/answered(_:succeeded:now:)``).
+    /// (see ``DispatchState/answered(_:succeeded:now:)``). Every attempt's result also feeds
+    /// `reachability`, the job's count of failures that found nothing to talk to.
     func handle(
         _ item: DispatchItem, _ result: RequestSender.Result, state: inout DispatchState,
-        policy: RetryPolicy, now: Timestamp
+        reachability: inout EndpointReachability, policy: RetryPolicy, now: Timestamp
     ) {
         let request = item.request
         switch result {
@@ -18,6 +19,14 @@ extension DispatchLoop {
             state.finished(item, now: now)
             state.stop(.inputModified(sender.input.path, detail: detail))
         case .attempt(let attempt):
+            let unreachable = reachability.record(attempt)
+            if case .failure(let failure) = attempt, failure.kind == .unreachable {
+                keepPending(
+                    item, failure, stop: unreachable ? reachability.consecutiveUnreachable : nil,
+                    state: &state,
+                    policy: policy, now: now)
+                return
+            }
             var item = item
             item.attempts += 1
             item.latency = nil
@@ -81,6 +90,33 @@ extension DispatchLoop {
                 state.stop(reason)
             }
         }
+    }
+
+    /// A send that found nothing to talk to (connection refused, no such host) is not an attempt
+    /// of the request, and never its final outcome: the request stays pending with its attempts
+    /// unchanged and is sent again after the policy's first backoff (at most 0.5 s by default). When
+    /// `stop` gives how many such failures came in a row, the endpoint counts as unreachable
+    /// (``EndpointReachability``) and the job stops instead, every such request still pending, so
+    /// that `batchctl resume` sends them once the endpoint is back.
+    private func keepPending(
+        _ item: DispatchItem, _ failure: TransportFailure, stop: Int?, state: inout DispatchState,
+        policy: RetryPolicy, now: Timestamp
+    ) {
+        var item = item
+        item.latency = nil
+        item.due = now.advanced(by: policy.backoff.delay(forRetry: 1, unitRandom: environment.random()))
+        recorder.retry(
+            line: item.request.line, attempts: item.attempts, nextAttemptAt: item.due,
+            code: failure.kind.rawValue, now: now)
+        state.retry(item, pauseLane: false, now: now)
+        if let count = stop {
+            let error = BatchdError.endpointUnreachable(
+                endpointName, job: jobID, count: count, detail: failure.message)
+            state.stop(code: error.shortCode, message: error.message)
+        }
+        logger.debug(
+            "endpoint not reached; the request stays pending",
+            metadata: ["custom_id": "\(item.request.customID)", "reason": "\(failure.message)"])
     }
 
     private func lineID(_ item: DispatchItem) -> String {

@@ -66,6 +66,7 @@ struct DispatchLoop {
         var commit: CommitInProgress?
         defer { timer.cancel() }
         let inbox = CompletionInbox { continuation.yield(.completions) }
+        var reachability = EndpointReachability()
 
         try await withThrowingDiscardingTaskGroup { group in
             var iterator = events.makeAsyncIterator()
@@ -125,7 +126,9 @@ struct DispatchLoop {
                         }
                     case .completions:
                         for (item, result) in inbox.takeAll() {
-                            handle(item, result, state: &state, policy: policy, now: now)
+                            handle(
+                                item, result, state: &state, reachability: &reachability, policy: policy,
+                                now: now)
                         }
                     case .committed:
                         if let done = commit {
@@ -144,7 +147,8 @@ struct DispatchLoop {
         // and the sends with it), answers that arrived while the sends were ending wait here:
         // recorded now, they are not sent, and paid for, again.
         for (item, result) in inbox.takeAll() {
-            handle(item, result, state: &state, policy: policy, now: env.clock.now)
+            handle(
+                item, result, state: &state, reachability: &reachability, policy: policy, now: env.clock.now)
         }
         try await commit?.finish(into: &state)
         if let batch = recorder.takeBatch() {
