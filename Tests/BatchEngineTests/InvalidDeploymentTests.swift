@@ -1,3 +1,4 @@
+import BatchConfig
 import BatchCore
 import BatchEngine
 import BatchTesting
@@ -27,7 +28,7 @@ struct InvalidDeploymentTests {
                 JobFixtures.chatLine(customID: "bad-\($0.offset)", model: $0.element)
             }
             + [JobFixtures.chatLine(customID: "good", model: "my deployment")]
-        let job = try fixture.submit(fixture.directory.write("input.jsonl", lines: lines))
+        let job = try await fixture.submit(fixture.directory.write("input.jsonl", lines: lines))
         let transport = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
         let azure = [
             "AZURE_OPENAI_ENDPOINT": "http://127.0.0.1:9", "AZURE_OPENAI_API_KEY": "k",
@@ -61,7 +62,7 @@ struct InvalidDeploymentTests {
         let lines = Self.refused.enumerated().map {
             JobFixtures.chatLine(customID: "m-\($0.offset)", model: $0.element)
         }
-        let job = try fixture.submit(fixture.directory.write("input.jsonl", lines: lines))
+        let job = try await fixture.submit(fixture.directory.write("input.jsonl", lines: lines))
         let transport = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
         let outcome = try await JobRunner(
             jobID: job.id, environment: environment(["OPENAI_BASE_URL": RunnerFixture.baseURL], transport)

@@ -1,10 +1,12 @@
+import BatchConfig
 import BatchCore
 import BatchEngine
-import BatchStore
 import BatchTesting
 import BatchTransport
 import Foundation
 import Testing
+
+@testable import BatchStore
 
 @Suite("JobRunner: an endpoint that cannot be reached")
 struct UnreachableEndpointTests {
@@ -16,7 +18,7 @@ struct UnreachableEndpointTests {
     func refusedPortPauses() async throws {
         let port = try RefusedPort.make()
         let ids = ["a", "b", "c"]
-        let job = try fixture.submit(
+        let job = try await fixture.submit(
             fixture.writeInput(customIDs: ids), options: JobOptions(maxAttempts: 2))
         let transport = AsyncHTTPTransport(connectionsPerHost: 4)
         var environment = fixture.environment(transport)
@@ -30,7 +32,7 @@ struct UnreachableEndpointTests {
             Issue.record("expected paused, got \(outcome)")
             return
         }
-        #expect(paused.stateCode == "endpoint_unreachable")
+        #expect(paused.stateCode == .endpointUnreachable)
         #expect(paused.stateReason?.contains("127.0.0.1:\(port)") == true)
         #expect(paused.counts.failed == 0)
         #expect(paused.counts.succeeded == 0)
@@ -57,7 +59,7 @@ struct UnreachableEndpointTests {
     @Test("every request refused: the job pauses after exactly 20 refusals in a row, none failed")
     func pausesAfterTwentyRefusals() async throws {
         let ids = (1...5).map { "r\($0)" }
-        let job = try fixture.submit(
+        let job = try await fixture.submit(
             fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 1, maxAttempts: 1))
         let transport = ScriptedTransport { _, _ in throw Self.refused }
         guard case .paused(let paused) = try await fixture.runner(job, transport).run() else {
@@ -65,7 +67,7 @@ struct UnreachableEndpointTests {
             return
         }
         #expect(transport.requests.count == EndpointReachability.defaultThreshold)
-        #expect(paused.stateCode == "endpoint_unreachable")
+        #expect(paused.stateCode == .endpointUnreachable)
         #expect(
             paused.stateReason
                 == BatchdError.endpointUnreachable(
@@ -78,7 +80,7 @@ struct UnreachableEndpointTests {
     @Test("refusals with answers between them never pause the job, and no refusal uses an attempt")
     func intermittentRefusalsAreRetried() async throws {
         let ids = (1...30).map { "i\($0)" }
-        let job = try fixture.submit(
+        let job = try await fixture.submit(
             fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 1, maxAttempts: 1))
         // Every other send is refused: 30 refusals in all, never 20 in a row.
         let transport = ScriptedTransport { request, index in

@@ -112,7 +112,7 @@ extension DispatchLoop {
         if let count = stop {
             let error = BatchdError.endpointUnreachable(
                 endpointName, job: jobID, count: count, detail: failure.message)
-            state.stop(code: error.shortCode, message: error.message)
+            state.stop(error)
         }
         logger.debug(
             "endpoint not reached; the request stays pending",
