@@ -67,6 +67,26 @@ struct WatchReadinessTests {
         #expect(tracker.observe("/in/a.jsonl", seen(10), now: closed.advanced(by: quiet)) == .ready)
     }
 
+    @Test("once a writer was found, an unknown answer is not a closed file; only a look that finds none is")
+    func unknownAfterOpen() {
+        var tracker = ReadinessTracker(quietPeriod: quiet)
+        tracker.renamedIn("/in/a.jsonl", now: start)
+        #expect(tracker.observe("/in/a.jsonl", seen(10, writing: true), now: start) != .ready)
+        // The probe cannot tell for a while (a failed lease attempt): far longer than the quiet period.
+        for seconds in 1...60 {
+            let now = start.advanced(by: .seconds(Int64(seconds)))
+            #expect(
+                tracker.observe("/in/a.jsonl", seen(10, writing: nil), now: now) != .ready,
+                "unknown \(seconds) s after the writer was seen")
+        }
+        let closed = start.advanced(by: .seconds(61))
+        #expect(
+            tracker.observe("/in/a.jsonl", seen(10), now: closed) == .wait(until: closed.advanced(by: quiet)))
+        // Closed once: from then on the quiet period alone decides, unknown answers included.
+        #expect(
+            tracker.observe("/in/a.jsonl", seen(10, writing: nil), now: closed.advanced(by: quiet)) == .ready)
+    }
+
     @Test("unknown writers: the quiet period alone decides")
     func unknownWriters() {
         var tracker = ReadinessTracker(quietPeriod: quiet)

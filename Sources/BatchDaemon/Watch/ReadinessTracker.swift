@@ -7,6 +7,9 @@ import BatchCore
 /// Guarantees:
 /// - a file known to be open for writing is never ready, and its quiet period starts at the first
 ///   look that finds it closed;
+/// - once a look found a writer, the file stays open until a look finds none: an unknown answer
+///   (`openForWriting == nil`, such as a lease attempt that failed for another reason) never counts
+///   as closed, so a writer that pauses mid-file is not mistaken for one that finished;
 /// - a file that arrived by rename into the folder is ready at once;
 /// - any other file is ready once its size and modification time have not changed for
 ///   `quietPeriod` of observations (the first observation starts the count, each change restarts it);
@@ -101,6 +104,11 @@ public struct ReadinessTracker: Sendable {
             return .wait(until: now.advanced(by: quietPeriod))
         }
         if entry.wasOpen {
+            guard observation.openForWriting == false else {
+                // Unknown says nothing about the writer seen before: it may still be there.
+                entry.stableSince = now
+                return .wait(until: now.advanced(by: quietPeriod))
+            }
             // The writer closed it since the last look: the quiet period starts now.
             entry.wasOpen = false
             entry.stableSince = now
