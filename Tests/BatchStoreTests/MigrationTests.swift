@@ -1,3 +1,4 @@
+import BatchCore
 import BatchStore
 import BatchTesting
 import Testing
@@ -64,12 +65,33 @@ struct MigrationTests {
         #expect(error.isConstraintViolation)
     }
 
-    @Test("every JobState is accepted by the CHECK constraint")
-    func goodStates() throws {
+    @Test("every JobState is accepted by the CHECK constraint", arguments: JobState.allCases)
+    func goodState(state: JobState) throws {
         try Migrator.migrate(connection)
-        for state in ["queued", "running", "paused", "completed", "failed", "cancelled"] {
-            try insertJob(state: state)
+        try insertJob(state: state.rawValue)
+        let rows = try connection.statement("SELECT state FROM jobs")
+        #expect(try rows.step())
+        #expect(rows.string(0) == state.rawValue)
+        #expect(try rows.step() == false)
+    }
+
+    @Test("the CHECK constraint names exactly the JobStates: near misses of each are rejected")
+    func nearMisses() throws {
+        try Migrator.migrate(connection)
+        try #require(!JobState.allCases.isEmpty)
+        let known = Set(JobState.allCases.map(\.rawValue))
+        for state in JobState.allCases {
+            for near in [
+                state.rawValue.uppercased(), state.rawValue + " ", String(state.rawValue.dropLast()),
+            ]
+            where !known.contains(near) {
+                let error = try #require(throws: SQLiteError.self, "\(near)") { try insertJob(state: near) }
+                #expect(error.isConstraintViolation, "\(near)")
+            }
         }
+        let rows = try connection.statement("SELECT count(*) FROM jobs")
+        #expect(try rows.step())
+        #expect(rows.int(0) == 0)
     }
 
     @Test("a request for a missing job violates the foreign key")
