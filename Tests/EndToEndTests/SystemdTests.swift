@@ -30,22 +30,88 @@ struct SystemdTests {
         return path
     }
 
+    @Test("the unit file reader: sections, comments, continuations, repeated and cleared keys")
+    func unitFileReader() throws {
+        let unit = try SystemdUnitFile(
+            parsing: """
+                # comment
+                [Unit]
+                Description = a unit
+                [Service]
+                ; another comment
+                ExecStart=/bin/tool --flag \\
+                    value
+                SystemCallFilter=@a
+                SystemCallFilter=
+                SystemCallFilter=@b
+                SystemCallFilter=~@c
+                Type=simple
+                Type=notify
+                """)
+        #expect(unit.sections == ["Unit", "Service"])
+        #expect(unit.value("Unit", "Description") == "a unit")
+        #expect(unit.value("Service", "ExecStart") == "/bin/tool --flag  value")
+        #expect(unit.words("Service", "ExecStart") == ["/bin/tool", "--flag", "value"])
+        #expect(unit.values("Service", "SystemCallFilter") == ["@b", "~@c"])
+        #expect(unit.value("Service", "Type") == "notify")
+        #expect(unit.value("Unit", "Type") == nil)
+        #expect(throws: SystemdUnitFile.ParseError.self) {
+            try SystemdUnitFile(parsing: "[Unit]\nnot a line")
+        }
+        #expect(throws: SystemdUnitFile.ParseError.self) { try SystemdUnitFile(parsing: "Type=notify") }
+    }
+
     @Test("the unit declares what the issue asks for")
     func unitContents() throws {
-        let text = try String(contentsOfFile: Self.unitFolder + "/batchd.service", encoding: .utf8)
-        for line in [
-            "Type=notify", "Restart=on-failure", "EnvironmentFile=-/etc/batchd/env", "StateDirectory=batchd",
-            "User=batchd", "NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=",
-            "ProtectHome=yes",
-            "PrivateTmp=yes", "PrivateDevices=yes", "RestrictAddressFamilies=",
-            "SystemCallFilter=@system-service",
-            "WatchdogSec=",
-        ] {
-            #expect(text.contains("\n" + line), "missing \(line)")
+        let unit = try SystemdUnitFile(contentsOfFile: Self.unitFolder + "/batchd.service")
+        #expect(unit.sections == ["Unit", "Service", "Install"])
+        #expect(unit.words("Unit", "After").contains("network-online.target"))
+        #expect(unit.words("Unit", "Wants").contains("network-online.target"))
+
+        // Readiness and the watchdog: batchd speaks the notify protocol itself.
+        #expect(unit.value("Service", "Type") == "notify")
+        #expect(unit.value("Service", "NotifyAccess") == "main")
+        let watchdog = try #require(unit.value("Service", "WatchdogSec").flatMap { Int($0) })
+        #expect(watchdog > 0)
+
+        // What runs, as whom, with which files.
+        let exec = unit.words("Service", "ExecStart")
+        #expect(exec.first == "/usr/local/bin/batchd")
+        let drainIndex = try #require(exec.firstIndex(of: "--drain-timeout"), "\(exec)")
+        let drain = try #require(exec.dropFirst(drainIndex + 1).first.flatMap { Int($0) }, "\(exec)")
+        let stop = try #require(unit.value("Service", "TimeoutStopSec").flatMap { Int($0) })
+        #expect(stop > drain, "TimeoutStopSec must exceed the drain timeout")
+        #expect(unit.value("Service", "KillSignal") == "SIGTERM")
+        #expect(unit.value("Service", "Restart") == "on-failure")
+        #expect(unit.value("Service", "User") == "batchd")
+        #expect(unit.value("Service", "Group") == "batchd")
+        #expect(unit.values("Service", "EnvironmentFile") == ["-/etc/batchd/env"], "optional, for the keys")
+        let stateDirectory = try #require(unit.value("Service", "StateDirectory"))
+        #expect(stateDirectory == "batchd")
+        let environment = Dictionary(
+            unit.words("Service", "Environment").map { word -> (String, String) in
+                let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+                return (parts[0], parts.count > 1 ? parts[1] : "")
+            }, uniquingKeysWith: { $1 })
+        #expect(environment["BATCHD_DATABASE"] == "/var/lib/\(stateDirectory)/batchd.sqlite")
+        #expect(environment["BATCHD_CONFIG"] == "/etc/batchd/config.json")
+
+        // The sandbox: only the drop folders are writable; one capability, for the writer check.
+        #expect(unit.value("Service", "ProtectSystem") == "strict")
+        #expect(unit.values("Service", "ReadWritePaths") == ["/srv/batchd"])
+        #expect(unit.words("Service", "CapabilityBoundingSet") == ["CAP_LEASE"])
+        #expect(unit.words("Service", "AmbientCapabilities") == ["CAP_LEASE"])
+        for key in ["NoNewPrivileges", "ProtectHome", "PrivateTmp", "PrivateDevices", "RestrictNamespaces"] {
+            #expect(unit.value("Service", key) == "yes", "\(key)")
         }
-        let stop = try #require(text.firstMatch(of: /TimeoutStopSec=(\d+)/)).1
-        let drain = try #require(text.firstMatch(of: /--drain-timeout (\d+)/)).1
-        #expect(Int(stop)! > Int(drain)!, "TimeoutStopSec must exceed the drain timeout")
+        #expect(Set(unit.words("Service", "RestrictAddressFamilies")) == ["AF_UNIX", "AF_INET", "AF_INET6"])
+        #expect(unit.values("Service", "SystemCallFilter") == ["@system-service", "~@privileged"])
+
+        #expect(unit.words("Install", "WantedBy") == ["multi-user.target"])
+        // Service settings in another section are ignored by systemd.
+        #expect(unit.keys("Unit").isDisjoint(with: unit.keys("Service")))
+        #expect(unit.keys("Install") == ["WantedBy"])
+
         let config = try Data(contentsOf: URL(fileURLWithPath: Self.unitFolder + "/config.example.json"))
         #expect(try JSONSerialization.jsonObject(with: config) is [String: Any])
     }
