@@ -87,6 +87,18 @@ struct WatchReadinessTests {
             tracker.observe("/in/a.jsonl", seen(10, writing: nil), now: closed.advanced(by: quiet)) == .ready)
     }
 
+    @Test("writing lists the files whose writer was found and not since found gone")
+    func writingList() {
+        var tracker = ReadinessTracker(quietPeriod: quiet)
+        _ = tracker.observe("/in/a.jsonl", seen(10, writing: true), now: start)
+        _ = tracker.observe("/in/b.jsonl", seen(10, writing: nil), now: start)
+        #expect(tracker.writing == ["/in/a.jsonl"])
+        _ = tracker.observe("/in/a.jsonl", seen(10, writing: nil), now: start.advanced(by: .seconds(1)))
+        #expect(tracker.writing == ["/in/a.jsonl"])
+        _ = tracker.observe("/in/a.jsonl", seen(10), now: start.advanced(by: .seconds(2)))
+        #expect(tracker.writing.isEmpty)
+    }
+
     @Test("unknown writers: the quiet period alone decides")
     func unknownWriters() {
         var tracker = ReadinessTracker(quietPeriod: quiet)

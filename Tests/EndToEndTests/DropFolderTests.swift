@@ -13,12 +13,22 @@ struct DropFolderTests {
         return (ids.map { JobFiles.chat($0) + "\n" }.joined(), ids)
     }
 
+    /// Quiet period and rescan interval of the daemons these tests start (the rescan interval
+    /// must be at least the quiet period for ``waitForSettledScans(_:after:)``).
+    static let quietSeconds = 0.3
+
     private func startDaemon(
         _ folder: TestFolder, _ extra: [String], environment: [String: String]
     ) throws -> ChildProcess {
-        try ChildProcess(
+        let config = folder.path + "/watch-config.json"
+        try #"{"endpoints": {}, "watch": {"poll_seconds": \#(Self.quietSeconds), "folders": []}}"#.write(
+            toFile: config, atomically: true, encoding: .utf8)
+        return try ChildProcess(
             Binaries.batchd,
-            ["--database", folder.database, "--poll-interval", "0.1", "--quiet-period", "0.5"] + extra,
+            [
+                "--database", folder.database, "--config", config, "--poll-interval", "0.1", "--quiet-period",
+                "\(Self.quietSeconds)", "--log-level", "debug",
+            ] + extra,
             environment: environment, folder: folder.path)
     }
 
@@ -40,7 +50,8 @@ struct DropFolderTests {
         try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
         let daemon = try startDaemon(folder, ["--watch", inbox], environment: sim.openAIEnvironment())
         defer { stopIfRunning(daemon) }
-        try await waitUntil("the daemon to start") { daemon.stderr.contains("batchd started") }
+        // The first scan comes after the inotify watch is set up: from now on a rename is an event.
+        try await waitUntil("the daemon's first scan") { !DropScans(daemon).all.isEmpty }
 
         // Written under a temporary name, renamed in when complete.
         let renamed = lines("renamed", count: 30)
@@ -58,20 +69,26 @@ struct DropFolderTests {
             try renamed.text.write(toFile: inbox + "/" + name, atomically: false, encoding: .utf8)
         }
 
+        let scansBeforeThePause = DropScans(daemon).all.count
+
         try await waitUntil("the renamed file's job to complete") {
             try job(folder, input: "renamed.jsonl")?.state == .completed
         }
-        try await Task.sleep(for: .milliseconds(1500))
+        // Unchanged for longer than the quiet period, seen open by the scans all along.
+        let settled = try await waitForSettledScans(daemon, after: scansBeforeThePause)
+        #expect(settled.writing == 1, "the scan saw the writer: \(daemon.stderr)")
         #expect(try job(folder, input: "slow.jsonl") == nil, "a file open for writing is never taken")
         try writer.write(contentsOf: Data(slow.text.utf8.dropFirst(half)))
         try writer.close()
         try await waitUntil("the slow file's job to complete") {
             try job(folder, input: "slow.jsonl")?.state == .completed
         }
-        try await Task.sleep(for: .milliseconds(1000))
+        // Every output is written: let the scans see them for longer than the quiet period.
+        try await waitForSettledScans(daemon, after: DropScans(daemon).all.count)
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0, "\(daemon.stderr)")
         #expect(!daemon.stderr.contains("stopped on an error"), "\(daemon.stderr)")
+        #expect(!daemon.stderr.contains("drop file not queued"), "no output is ever tried: \(daemon.stderr)")
 
         let taken = try jobs(folder).map { ($0.inputPath as NSString).lastPathComponent }
         #expect(taken == ["renamed.jsonl", "slow.jsonl"], "outputs, partial files and dotfiles are not jobs")
@@ -91,7 +108,9 @@ struct DropFolderTests {
         try await waitUntil("the file dropped while down to complete") {
             try job(folder, input: "late.jsonl")?.state == .completed
         }
-        try await Task.sleep(for: .milliseconds(1000))
+        // The files taken before the restart were seen by every scan since, for longer than the
+        // quiet period: had the database not remembered them, they would have been taken again.
+        try await waitForSettledScans(restarted, after: DropScans(restarted).all.count)
         restarted.signal(SIGTERM)
         #expect(await restarted.wait() == 0)
         #expect(try jobs(folder).count == 3, "each input taken exactly once, across restarts")
@@ -109,7 +128,7 @@ struct DropFolderTests {
         environment["BATCHD_WATCH_INOTIFY"] = "0"
         let daemon = try startDaemon(folder, ["--watch", inbox], environment: environment)
         defer { stopIfRunning(daemon) }
-        try await waitUntil("the daemon to start") { daemon.stderr.contains("batchd started") }
+        try await waitUntil("the daemon's first scan") { !DropScans(daemon).all.isEmpty }
         let first = lines("first", count: 4)
         try first.text.write(toFile: inbox + "/first.jsonl", atomically: true, encoding: .utf8)
         let second = lines("second", count: 4)
@@ -118,7 +137,7 @@ struct DropFolderTests {
             let all = try jobs(folder)
             return all.count == 2 && all.allSatisfy { $0.state == .completed }
         }
-        try await Task.sleep(for: .milliseconds(1000))
+        try await waitForSettledScans(daemon, after: DropScans(daemon).all.count)
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0, "\(daemon.stderr)")
         #expect(!daemon.stderr.contains("watching drop folder"), "no inotify watch was set up")
@@ -140,7 +159,7 @@ struct DropFolderTests {
             {"endpoints": {"sim": {"type": "openai", "url": "\(sim.baseURL)/v1"},
                            "other": {"type": "openai", "url": "\(sim.baseURL)/v1"}},
              "default_endpoint": "sim",
-             "watch": {"quiet_seconds": 0.3, "poll_seconds": 0.5,
+             "watch": {"quiet_seconds": 0.3, "poll_seconds": 0.3,
                        "folders": [{"path": "\(inbox)", "endpoint": "sim", "priority": 3, "concurrency": 2}]}}
             """
         try config.write(toFile: folder.path + "/config.json", atomically: true, encoding: .utf8)
@@ -164,7 +183,7 @@ struct DropFolderTests {
             Binaries.batchd,
             [
                 "--database", folder.database, "--config", folder.path + "/config.json", "--poll-interval",
-                "0.1",
+                "0.1", "--log-level", "debug",
             ],
             environment: [:], folder: folder.path)
         defer { stopIfRunning(daemon) }
@@ -172,7 +191,8 @@ struct DropFolderTests {
             let all = try jobs(folder)
             return all.count >= 3 && all.allSatisfy { $0.state == .completed }
         }
-        try await Task.sleep(for: .milliseconds(800))
+        // The symlink and the outputs were seen by the scans for longer than the quiet period.
+        try await waitForSettledScans(daemon, after: DropScans(daemon).all.count)
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0, "\(daemon.stderr)")
         #expect(!daemon.stderr.contains("stopped on an error"), "\(daemon.stderr)")
@@ -189,6 +209,47 @@ struct DropFolderTests {
             daemon.stderr.components(separatedBy: "symlink target outside the drop folder").count - 1
         #expect(refusals == 1, "refused with one clear log line: \(daemon.stderr)")
     }
+}
+
+/// The full scans of its drop folders a daemon finished, from its `drop folders scanned` debug
+/// log lines (`--log-level debug`), in order.
+struct DropScans {
+    struct Scan: Equatable {
+        var number: Int
+        /// Inputs not taken yet whose writer the watcher found and has not since found gone.
+        var writing: Int
+    }
+
+    var all: [Scan]
+
+    init(_ daemon: ChildProcess) {
+        all = daemon.stderr.split(separator: "\n").compactMap { line -> Scan? in
+            guard line.contains("drop folders scanned"),
+                let number = line.firstMatch(of: /\bscan=(\d+)/).flatMap({ Int($0.1) }),
+                let writing = line.firstMatch(of: /\bwriting=(\d+)/).flatMap({ Int($0.1) })
+            else { return nil }
+            return Scan(number: number, writing: writing)
+        }
+    }
+}
+
+/// Waits until `daemon` has finished four full scans more than the `count` it had finished when
+/// the caller last changed the folder (or saw a job finish), and returns the last of them.
+///
+/// Scans start at least the rescan interval apart, which is at least the quiet period. Scan
+/// `count + 1` may have begun before the change; `count + 2` began after it and looked at every
+/// file; `count + 4` began at least one rescan interval after `count + 2` had looked. So when
+/// the last one is logged, every file present and unchanged since the change has been unchanged
+/// for a whole quiet period at a look, and was taken during that look if the watcher would ever
+/// take it: whatever is not a job then, the watcher did not take on time or quiet grounds.
+@discardableResult
+func waitForSettledScans(_ daemon: ChildProcess, after count: Int) async throws -> DropScans.Scan {
+    try await waitUntil("four more scans of the drop folders than \(count)") {
+        DropScans(daemon).all.count >= count + 4
+    }
+    let scans = DropScans(daemon).all
+    #expect(scans.map(\.number) == Array(1...scans.count), "every scan logged, in order")
+    return scans[count + 3]
 }
 
 /// Kills a daemon a failed test left running, so it does not outlive the test.

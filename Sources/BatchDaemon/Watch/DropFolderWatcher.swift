@@ -16,7 +16,9 @@ import Synchronization
 /// - a re-look at every pending file each `tick`, until its quiet period has passed.
 ///
 /// ``scanned`` is signalled once the first scan is done (or the service ends), so READY=1 is not
-/// sent before files present at start are known.
+/// sent before files present at start are known. Each full scan ends with a debug log line,
+/// `drop folders scanned`, numbered (`scan`, from 1) with the inputs it saw and those still
+/// pending or open for writing: a file the scan found ready was taken before that line.
 public final class DropFolderWatcher: Service {
     private enum Signal: Sendable {
         case event(Inotify.Event)
@@ -36,6 +38,7 @@ public final class DropFolderWatcher: Service {
         var tracker: ReadinessTracker
         var refused: Set<String> = []
         var lastScan: Timestamp?
+        var scans = 0
         var queued = 0
     }
 
@@ -177,10 +180,18 @@ public final class DropFolderWatcher: Service {
                 await look(at: path, in: folder)
             }
         }
-        state.withLock { state in
+        let (scan, pending, writing) = state.withLock { state in
             state.lastScan = now
             state.tracker.forgetAll(except: present)
+            state.scans += 1
+            return (state.scans, state.tracker.pending.count, state.tracker.writing.count)
         }
+        logger.debug(
+            "drop folders scanned",
+            metadata: [
+                "scan": "\(scan)", "inputs": "\(present.count)", "pending": "\(pending)",
+                "writing": "\(writing)",
+            ])
     }
 
     /// Observes one file and takes it if the tracker says it is ready.

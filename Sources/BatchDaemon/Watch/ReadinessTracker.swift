@@ -60,6 +60,11 @@ public struct ReadinessTracker: Sendable {
         entries.filter { !$0.value.taken }.map(\.key).sorted()
     }
 
+    /// Paths not yet taken whose writer was found and not since found gone.
+    public var writing: [String] {
+        entries.filter { $0.value.wasOpen && !$0.value.taken }.map(\.key).sorted()
+    }
+
     /// Records that `path` was renamed into the folder (it was complete where it was written).
     public mutating func renamedIn(_ path: String, now: Timestamp) {
         if var entry = entries[path], !entry.taken {
