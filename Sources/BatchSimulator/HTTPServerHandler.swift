@@ -78,6 +78,15 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             later(delay, context: context) { context.close(promise: nil) }
         case .hang(let duration):
             later(duration, context: context) { context.close(promise: nil) }
+        case .held(let held):
+            let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            let parked = core.park {
+                bound.eventLoop.execute {
+                    let (handler, context) = bound.value
+                    handler.handle(held, for: head, context: context)
+                }
+            }
+            if !parked { handle(held, for: head, context: context) }
         }
     }
 

@@ -60,6 +60,23 @@ public final class Simulator: Sendable {
     /// A thread-safe snapshot of the counters.
     public var stats: SimulatorStats { core.snapshot }
 
+    /// Holds every API request after the first `count` the simulator received (its
+    /// ``SimulatorStats/received`` number), from now on and until ``releaseHeld()``: the request is
+    /// counted and its outcome decided as usual, but nothing is sent, so a client can be stopped
+    /// at an exact point of its progress whatever the timing. `/_sim/…` requests are never held.
+    public func holdRequests(after count: Int) {
+        core.holdRequests(after: count)
+    }
+
+    /// Stops holding requests; each held one then gets the answer (after the latency) or fault
+    /// decided when it arrived, if its connection is still open.
+    public func releaseHeld() {
+        core.releaseHeld()
+    }
+
+    /// How many requests are held now.
+    public var heldCount: Int { core.heldCount }
+
     /// How many TCP connections the simulator has accepted (to check that clients keep connections alive).
     public var connectionsAccepted: Int { core.connectionsAccepted }
 

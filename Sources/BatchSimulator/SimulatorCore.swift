@@ -14,6 +14,7 @@ final class SimulatorCore: Sendable {
     private let stats = Locked(SimulatorStats())
     private let counter = Locked<UInt64>(0)
     private let connections = Locked(0)
+    private let gate = Locked(Gate())
     private let idPrefix = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
 
     init(configuration: SimulatorConfiguration) {
@@ -32,6 +33,41 @@ final class SimulatorCore: Sendable {
     /// Counts one accepted TCP connection.
     func connectionOpened() {
         connections.withLock { $0 += 1 }
+    }
+
+    /// Requests held unanswered (``Simulator/holdRequests(after:)``).
+    private struct Gate {
+        /// Requests numbered above this are held; `nil`: none is.
+        var limit: UInt64?
+        var parked: [@Sendable () -> Void] = []
+    }
+
+    /// Holds every API request numbered above `count` from now on.
+    func holdRequests(after count: Int) {
+        gate.withLock { $0.limit = UInt64(max(0, count)) }
+    }
+
+    /// Stops holding and resumes the held requests.
+    func releaseHeld() {
+        let parked = gate.withLock { gate -> [@Sendable () -> Void] in
+            gate.limit = nil
+            defer { gate.parked = [] }
+            return gate.parked
+        }
+        for resume in parked { resume() }
+    }
+
+    /// Requests held now.
+    var heldCount: Int { gate.withLock { $0.parked.count } }
+
+    /// Parks a request whose outcome was ``Outcome/held(_:)``: `resume` runs on release. Returns
+    /// `false`, parking nothing, when the hold was released in between (go on at once then).
+    func park(_ resume: @escaping @Sendable () -> Void) -> Bool {
+        gate.withLock { gate in
+            guard gate.limit != nil else { return false }
+            gate.parked.append(resume)
+            return true
+        }
     }
 
     /// Decides what to do with one complete request.
@@ -59,6 +95,12 @@ final class SimulatorCore: Sendable {
             case .hang: stats.hung += 1
             }
         }
+        let outcome = outcome(of: verdict, route: route, suffix: suffix)
+        let held = gate.withLock { gate in gate.limit.map { number > $0 } ?? false }
+        return held ? .held(outcome) : outcome
+    }
+
+    private func outcome(of verdict: Verdict, route: Route?, suffix: String) -> Outcome {
         switch verdict {
         case .answer(var response, let delayed, _):
             response.headers.add(name: "x-request-id", value: "req_" + suffix)

@@ -37,6 +37,26 @@ struct FaultTests {
         }
     }
 
+    @Test("requests after the hold point are parked unanswered until released, then answered")
+    func holdAndRelease() async throws {
+        try await Harness.run { h in
+            h.simulator.holdRequests(after: 1)
+            #expect(try await h.post(path, chatBody()).status == 200, "the first is not held")
+            async let second = h.post(path, chatBody())
+            async let third = h.post(path, chatBody())
+            // Both parked: counted on arrival, their answers not sent.
+            while h.simulator.heldCount < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(h.simulator.stats.received == 3)
+            #expect(h.simulator.heldCount == 2)
+            h.simulator.releaseHeld()
+            #expect(try await second.status == 200)
+            #expect(try await third.status == 200)
+            #expect(h.simulator.heldCount == 0)
+            #expect(try await h.post(path, chatBody()).status == 200, "released: no longer held")
+            #expect(h.simulator.stats.answered2xx == 4)
+        }
+    }
+
     @Test("x-sim-fault hang holds the request for hangDuration, then closes")
     func hang() async throws {
         try await Harness.run({ $0.hangDuration = .milliseconds(300) }) { h in

@@ -3,13 +3,16 @@ import BatchSimulator
 import Foundation
 import Testing
 
-/// Kill -9 at random moments, restart, and check the promise: every request ends with exactly one
-/// line across the results and errors files, no line is torn, and re-sends are bounded by twice the
-/// concurrency for each kill.
+/// Kill -9 at many points of a job's progress, restart, and check the promise: every request ends
+/// with exactly one line across the results and errors files, no line is torn, and re-sends are
+/// bounded by twice the concurrency for each kill.
 @Suite("crash safety", .serialized)
 struct CrashTests {
-    @Test("20 SIGKILLs at random moments, then a clean finish")
-    func randomKills() async throws {
+    /// The seed of the kill points (printed with every failure, so a failing run can be replayed).
+    static let seed: UInt64 = 0xBA7C_4D15_5EED
+
+    @Test("20 SIGKILLs at seeded points of the job's progress, then a clean finish")
+    func seededKills() async throws {
         let sim = try await SimulatorHarness.start {
             $0.latency = .milliseconds(20)
             $0.latencyJitter = .milliseconds(40)
@@ -19,34 +22,39 @@ struct CrashTests {
         let job = JobFiles.mixed(in: folder.path, name: "crash.jsonl", count: 3000)
         let concurrency = 16
         let arguments = ["run", "--database", folder.database, "--concurrency", "\(concurrency)", job.path]
-        var kills = 0
-        var delays: [Int] = []
-        var ended: Int32?
-        while kills < 20 {
+        var random = SplitMix64(seed: Self.seed)
+        let kills = 20
+        var points: [String] = []
+        for _ in 0..<kills {
+            // This run is answered `budget` requests at most, then the simulator holds the rest: it
+            // cannot finish (20 runs get at most 2,000 answers, the job needs 3,000), so every kill
+            // lands while the job runs, whatever the timing.
+            let received = sim.simulator.stats.received
+            let budget = Int.random(in: 40...100, using: &random)
+            sim.simulator.holdRequests(after: received + budget)
+            // Killed once the simulator has received a seeded number of this run's requests: some
+            // of its answers still in flight or being committed, or (at budget + 1) all of them
+            // in and the next requests held.
+            let killAfter = received + Int.random(in: 1...(budget + 1), using: &random)
+            points.append("\(killAfter - received)/\(budget)")
             let child = try ChildProcess(
                 Binaries.batchctl, arguments, environment: sim.openAIEnvironment(), folder: folder.path)
-            let delay = Int.random(in: 20...400)
-            delays.append(delay)
-            try await Task.sleep(for: .milliseconds(delay))
+            try await waitUntil("request \(killAfter) to arrive (kill points \(points))") {
+                sim.simulator.stats.received >= killAfter
+            }
             child.signal(SIGKILL)
             let status = await child.wait()
-            if status != 128 + SIGKILL {  // it ended before the kill
-                ended = status
-                break
-            }
-            kills += 1
+            sim.simulator.releaseHeld()
+            try #require(status == 128 + SIGKILL, "killed, not ended (seed \(Self.seed), points \(points))")
         }
         let last = try await folder.batchctl(
             ["run", "--concurrency", "\(concurrency)", job.path], environment: sim.openAIEnvironment())
 
-        #expect(
-            kills >= 15,
-            "most kills landed while the job ran (delays: \(delays); a run ended by itself with \(String(describing: ended)))"
-        )
+        let context = "seed \(Self.seed), kill points (request of the run / its budget) \(points)"
         #expect(last.status == 1, "only the malformed lines fail: \(last.stderr)")
         let outputs = try JobOutputs(input: job.path)
-        #expect(outputs.unparsable.isEmpty, "no torn line (delays: \(delays))")
-        #expect(outputs.duplicates.isEmpty, "no custom_id twice (delays: \(delays))")
+        #expect(outputs.unparsable.isEmpty, "no torn line (\(context))")
+        #expect(outputs.duplicates.isEmpty, "no custom_id twice (\(context))")
         #expect(Set(outputs.results.keys) == Set(job.ids))
         #expect(outputs.errors.count + outputs.anonymousErrors.count == job.malformed.count)
         let resent = sim.simulator.stats.received - job.ids.count
@@ -57,7 +65,7 @@ struct CrashTests {
         let lanes = 2
         #expect(
             resent <= kills * 2 * concurrency * lanes,
-            "re-sends bounded by kills × 2 × concurrency × lanes (delays: \(delays))")
+            "re-sends bounded by kills × 2 × concurrency × lanes (\(context))")
         let report = try Report(path: folder.path + "/crash.report.json")
         #expect(report.succeeded == job.ids.count)
         #expect(report.rejected == job.malformed.count)
@@ -115,5 +123,20 @@ struct CrashTests {
                 messages.filter { $0.hasPrefix("ingest.jsonl line \(line): ") }.count == 1, "line \(line)")
         }
         #expect(messages.count == malformedLines.count)
+    }
+}
+
+/// A small seeded generator (SplitMix64), so that the kill points are the same on every run.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
