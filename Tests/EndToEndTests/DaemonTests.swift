@@ -56,22 +56,27 @@ struct DaemonTests {
 
     @Test("SIGTERM drains: requests in flight are recorded, the job is queued again, a restart finishes it")
     func gracefulStop() async throws {
-        let sim = try await SimulatorHarness.start { $0.latency = .milliseconds(800) }
+        let sim = try await SimulatorHarness.start { $0.latency = .milliseconds(100) }
         defer { Task { try? await sim.shutdown() } }
         let folder = try TestFolder()
         let job = try writeJob(folder, "slow", count: 24)
         _ = try await folder.batchctl(["submit", "--concurrency", "4", job.path], environment: [:])
 
+        // Four answers, then the requests in flight are held: the job cannot finish before the stop.
+        sim.simulator.holdRequests(after: 4)
         let daemon = try startDaemon(folder, environment: sim.openAIEnvironment())
-        try await waitUntil("requests in flight") { sim.simulator.stats.received >= 4 }
+        try await waitUntil("requests in flight, held") { sim.simulator.heldCount >= 1 }
         daemon.signal(SIGTERM)
+        // Once the drain began no request starts: the held ones are answered and must be recorded.
+        try await waitUntil("the drain to begin") { daemon.stderr.contains("draining") }
+        sim.simulator.releaseHeld()
         let status = await daemon.wait()
 
         #expect(status == 0, "\(daemon.stderr)")
         let stopped = try #require(try folder.job(1))
         #expect(stopped.state == .queued)
         let received = sim.simulator.stats.received
-        #expect(received < job.ids.count, "the daemon stopped before the end")
+        #expect(received > 4 && received <= 8, "four answers, then at most four in flight")
         #expect(stopped.counts.succeeded == received, "every request that was in flight was recorded")
         #expect(try JobOutputs(input: job.path).results.count == received)
 
@@ -95,6 +100,8 @@ struct DaemonTests {
         let job = try writeJob(folder, "killed", count: 200)
         let concurrency = 8
 
+        // At most 60 answers before the kill: it lands while the job runs, whatever the timing.
+        sim.simulator.holdRequests(after: 60)
         let first = try ChildProcess(
             Binaries.batchctl,
             ["run", "--database", folder.database, "--concurrency", "\(concurrency)", job.path],
@@ -104,6 +111,7 @@ struct DaemonTests {
         }
         first.signal(SIGKILL)
         #expect(await first.wait() == 128 + SIGKILL)
+        sim.simulator.releaseHeld()
 
         let second = try await folder.batchctl(
             ["run", "--concurrency", "\(concurrency)", job.path], environment: sim.openAIEnvironment())

@@ -215,7 +215,7 @@ struct Report: Decodable {
 struct RunInterruptTests {
     @Test("Ctrl-C drains: exit 130, in-flight requests recorded, the same command resumes")
     func interruptAndResume() async throws {
-        let sim = try await SimulatorHarness.start { $0.latency = .milliseconds(500) }
+        let sim = try await SimulatorHarness.start { $0.latency = .milliseconds(100) }
         defer { Task { try? await sim.shutdown() } }
         let folder = try TestFolder()
         let ids = (0..<20).map { "s\($0)" }
@@ -224,19 +224,23 @@ struct RunInterruptTests {
             toFile: path, atomically: true, encoding: .utf8)
         let arguments = ["run", "--concurrency", "4", path]
 
+        // Four answers, then the requests in flight are held: the job cannot finish before Ctrl-C
+        // (it once did, one run in five, when the signal came late under the parallel runner).
+        sim.simulator.holdRequests(after: 4)
         let child = try ChildProcess(
-            Binaries.batchctl, arguments + ["--database", folder.database],
+            Binaries.batchctl, arguments + ["--database", folder.database, "--log-level", "info"],
             environment: sim.openAIEnvironment(),
             folder: folder.path)
-        try await waitUntil("requests in flight") { sim.simulator.stats.received >= 4 }
+        try await waitUntil("requests in flight, held") { sim.simulator.heldCount >= 1 }
         child.signal(SIGINT)
+        // Once the drain began no request starts: the held ones are answered and must be recorded.
+        try await waitUntil("the drain to begin") { child.stderr.contains("draining") }
+        sim.simulator.releaseHeld()
         let status = await child.wait()
 
         let job = try #require(try folder.job(1))
+        #expect(sim.simulator.stats.received > 4 && sim.simulator.stats.received <= 8)
         #expect(job.counts.succeeded == sim.simulator.stats.received, "every answered request was recorded")
-        // This once failed about one run in five under the parallel runner: the signal was sent after
-        // the job had finished, because tests blocked the concurrency pool's threads waiting for child
-        // processes (see `blockingWait`), stalling this test for seconds.
         #expect(status == 130, "stderr: \(child.stderr)")
         #expect(job.state == .queued)
         let rerun = try await folder.batchctl(arguments, environment: sim.openAIEnvironment())
