@@ -17,11 +17,11 @@ struct Batchd: AsyncParsableCommand {
         commandName: "batchd",
         abstract: "Run the jobs queued in the batchd database (see `batchctl submit`).",
         discussion: """
-            On SIGTERM or SIGINT batchd stops starting requests, waits up to --drain-timeout for those
+            On SIGTERM or SIGINT batchd stops starting requests, waits up to --drain-timeout for those \
             in flight, records them, puts unfinished jobs back in the queue and exits 0.
 
-            With --watch (or a "watch" section in the config file) every *.jsonl put in a watched folder
-            becomes a job, its outputs beside it. Under systemd (Type=notify) it reports READY=1,
+            With --watch (or a "watch" section in the config file) every *.jsonl put in a watched folder \
+            becomes a job, its outputs beside it. Under systemd (Type=notify) it reports READY=1, \
             STATUS=, WATCHDOG=1 and STOPPING=1 on $NOTIFY_SOCKET.
             """)
 

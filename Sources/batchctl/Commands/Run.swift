@@ -11,8 +11,8 @@ struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send every line of JSONL files now, in the foreground, and write the outputs beside them.",
         discussion: """
-            Running the same file again resumes its unfinished job; a file whose job completed is not
-            sent again (use --new). Ctrl-C stops gracefully (requests in flight are awaited and recorded);
+            Running the same file again resumes its unfinished job; a file whose job completed is not \
+            sent again (use --new). Ctrl-C stops gracefully (requests in flight are awaited and recorded); \
             a second Ctrl-C exits at once.
             """)
 
