@@ -32,31 +32,30 @@ extension ConfigFile {
         }
     }
 
-    /// One drop folder and the settings of the jobs made from its files.
+    /// One drop folder and the settings of the jobs made from its files (every key of
+    /// ``JobSettings``).
     public struct FolderEntry: Codable, Sendable, Equatable {
         public var path: String
-        public var endpoint: String?
-        public var priority: Int?
-        public var concurrency: Int?
-        public var maxAttempts: Int?
-        public var requestTimeoutSeconds: Double?
+        public var settings: JobSettings
 
-        public init(
-            path: String, endpoint: String? = nil, priority: Int? = nil, concurrency: Int? = nil,
-            maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil
-        ) {
+        public init(path: String, settings: JobSettings = JobSettings()) {
             self.path = path
-            self.endpoint = endpoint
-            self.priority = priority
-            self.concurrency = concurrency
-            self.maxAttempts = maxAttempts
-            self.requestTimeoutSeconds = requestTimeoutSeconds
+            self.settings = settings
         }
 
         enum CodingKeys: String, CodingKey {
-            case path, endpoint, priority, concurrency
-            case maxAttempts = "max_attempts"
-            case requestTimeoutSeconds = "request_timeout_seconds"
+            case path
+        }
+
+        public init(from decoder: any Decoder) throws {
+            path = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .path)
+            settings = try JobSettings(from: decoder)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            try settings.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(path, forKey: .path)
         }
     }
 }

@@ -1,14 +1,21 @@
+import BatchCore
 import Foundation
 
-/// The optional configuration file (JSON): named endpoints and per-deployment limits.
+/// The optional configuration file (JSON): named endpoints, job settings at each level, drop folders.
 ///
 /// Found at `--config`, else `$BATCHD_CONFIG`, else `$XDG_CONFIG_HOME/batchd/config.json`
 /// (`~/.config/batchd/config.json`). Secrets are not written in it: an endpoint names the
 /// environment variable (`api_key_env`) or file (`api_key_file`) that holds its key.
 ///
+/// The top level, each endpoint, each deployment and each watch folder take the keys of
+/// ``JobSettings`` (`concurrency`, `rpm`, `tpm`, `max_attempts`, `request_timeout_seconds`; the
+/// top level and folders also `endpoint`, folders also `priority`). An unknown key is an error that
+/// names its path and the nearest known key.
+///
 /// ```json
 /// {
-///   "default_endpoint": "azure-east",
+///   "endpoint": "azure-east",
+///   "max_attempts": 8, "request_timeout_seconds": 600,
 ///   "endpoints": {
 ///     "azure-east": {
 ///       "type": "azure", "url": "https://myres.openai.azure.com", "api_version": "2024-10-21",
@@ -16,16 +23,13 @@ import Foundation
 ///       "deployments": { "gpt-4o-mini": { "concurrency": 32, "rpm": 6000, "tpm": 1000000 } }
 ///     },
 ///     "local": { "type": "openai", "url": "http://127.0.0.1:8080/v1" }
-///   },
-///   "max_attempts": 8,
-///   "request_timeout_seconds": 600
+///   }
 /// }
 /// ```
 public struct ConfigFile: Codable, Sendable, Equatable {
-    public var defaultEndpoint: String?
+    /// The settings every job starts from; `endpoint` is the one `default` means.
+    public var settings: JobSettings
     public var endpoints: [String: EndpointEntry]
-    public var maxAttempts: Int?
-    public var requestTimeoutSeconds: Double?
     /// Folders outside a job's own folder that its requests may upload files from (absolute paths).
     public var allowedFileRoots: [String]? = nil
     /// The largest file a request may upload, in bytes (default 25 MiB).
@@ -34,44 +38,69 @@ public struct ConfigFile: Codable, Sendable, Equatable {
     public var watch: WatchEntry?
 
     public init(
-        defaultEndpoint: String? = nil, endpoints: [String: EndpointEntry] = [:], maxAttempts: Int? = nil,
-        requestTimeoutSeconds: Double? = nil, watch: WatchEntry? = nil
+        settings: JobSettings = JobSettings(), endpoints: [String: EndpointEntry] = [:],
+        watch: WatchEntry? = nil
     ) {
-        self.defaultEndpoint = defaultEndpoint
+        self.settings = settings
         self.endpoints = endpoints
-        self.maxAttempts = maxAttempts
-        self.requestTimeoutSeconds = requestTimeoutSeconds
         self.watch = watch
     }
+
+    /// The endpoint `default` names: `endpoint` (or its older spelling `default_endpoint`).
+    public var defaultEndpoint: String? { settings.endpoint }
 
     enum CodingKeys: String, CodingKey {
         case defaultEndpoint = "default_endpoint"
         case endpoints, watch
-        case maxAttempts = "max_attempts"
-        case requestTimeoutSeconds = "request_timeout_seconds"
         case allowedFileRoots = "allowed_file_roots"
         case maxUploadBytes = "max_upload_bytes"
     }
 
-    /// One named endpoint.
+    /// The keys of the top level besides the job settings'.
+    static let ownKeys = ["default_endpoint", "endpoints", "watch", "allowed_file_roots", "max_upload_bytes"]
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        settings = try JobSettings(from: decoder)
+        if settings.endpoint == nil {
+            settings.endpoint = try container.decodeIfPresent(String.self, forKey: .defaultEndpoint)
+        }
+        endpoints = try container.decodeIfPresent([String: EndpointEntry].self, forKey: .endpoints) ?? [:]
+        allowedFileRoots = try container.decodeIfPresent([String].self, forKey: .allowedFileRoots)
+        maxUploadBytes = try container.decodeIfPresent(Int64.self, forKey: .maxUploadBytes)
+        watch = try container.decodeIfPresent(WatchEntry.self, forKey: .watch)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try settings.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(endpoints, forKey: .endpoints)
+        try container.encodeIfPresent(allowedFileRoots, forKey: .allowedFileRoots)
+        try container.encodeIfPresent(maxUploadBytes, forKey: .maxUploadBytes)
+        try container.encodeIfPresent(watch, forKey: .watch)
+    }
+
+    /// One named endpoint, and the settings of the jobs' lanes on it.
     public struct EndpointEntry: Codable, Sendable, Equatable {
         /// `azure` or `openai` (OpenAI and any compatible server).
         public var type: String
         public var url: String
         /// Azure only: a dated version such as `2024-10-21`, or `v1`.
         public var apiVersion: String?
-        /// Azure only: the api-version of `/openai/responses` (a preview such as
-        /// `2025-04-01-preview`). Without it, Responses go to `/openai/v1/responses`, which takes none.
+        /// Azure only: the preview `api-version` of `/openai/responses`; without it Responses go to
+        /// the v1 route (`/openai/v1/responses`).
         public var responsesAPIVersion: String?
         public var apiKeyEnv: String?
         public var apiKeyFile: String?
-        public var concurrency: Int?
-        public var deployments: [String: DeploymentEntry]?
+        /// Settings of every lane on this endpoint (``JobSettings/sendingKeys``).
+        public var settings: JobSettings
+        /// Settings of one deployment's (Azure) or model's (OpenAI) lane.
+        public var deployments: [String: JobSettings]?
 
         public init(
-            type: String, url: String, apiVersion: String? = nil, apiKeyEnv: String? = nil,
-            apiKeyFile: String? = nil, concurrency: Int? = nil, deployments: [String: DeploymentEntry]? = nil,
-            responsesAPIVersion: String? = nil
+            type: String, url: String, apiVersion: String? = nil, responsesAPIVersion: String? = nil,
+            apiKeyEnv: String? = nil, apiKeyFile: String? = nil, settings: JobSettings = JobSettings(),
+            deployments: [String: JobSettings]? = nil
         ) {
             self.type = type
             self.url = url
@@ -79,71 +108,73 @@ public struct ConfigFile: Codable, Sendable, Equatable {
             self.responsesAPIVersion = responsesAPIVersion
             self.apiKeyEnv = apiKeyEnv
             self.apiKeyFile = apiKeyFile
-            self.concurrency = concurrency
+            self.settings = settings
             self.deployments = deployments
         }
 
-        enum CodingKeys: String, CodingKey {
-            case type, url, concurrency, deployments
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case type, url, deployments
             case apiVersion = "api_version"
             case responsesAPIVersion = "responses_api_version"
             case apiKeyEnv = "api_key_env"
             case apiKeyFile = "api_key_file"
         }
-    }
 
-    /// Limits for one deployment (Azure) or model (OpenAI).
-    public struct DeploymentEntry: Codable, Sendable, Equatable {
-        public var concurrency: Int?
-        /// Requests per minute the deployment allows.
-        public var rpm: Int?
-        /// Tokens per minute the deployment allows (charged on arrival: prompt estimate + max tokens).
-        public var tpm: Int?
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            type = try container.decode(String.self, forKey: .type)
+            url = try container.decode(String.self, forKey: .url)
+            apiVersion = try container.decodeIfPresent(String.self, forKey: .apiVersion)
+            responsesAPIVersion = try container.decodeIfPresent(String.self, forKey: .responsesAPIVersion)
+            apiKeyEnv = try container.decodeIfPresent(String.self, forKey: .apiKeyEnv)
+            apiKeyFile = try container.decodeIfPresent(String.self, forKey: .apiKeyFile)
+            settings = try JobSettings(from: decoder)
+            deployments = try container.decodeIfPresent([String: JobSettings].self, forKey: .deployments)
+        }
 
-        public init(concurrency: Int? = nil, rpm: Int? = nil, tpm: Int? = nil) {
-            self.concurrency = concurrency
-            self.rpm = rpm
-            self.tpm = tpm
+        public func encode(to encoder: any Encoder) throws {
+            try settings.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(type, forKey: .type)
+            try container.encode(url, forKey: .url)
+            try container.encodeIfPresent(apiVersion, forKey: .apiVersion)
+            try container.encodeIfPresent(responsesAPIVersion, forKey: .responsesAPIVersion)
+            try container.encodeIfPresent(apiKeyEnv, forKey: .apiKeyEnv)
+            try container.encodeIfPresent(apiKeyFile, forKey: .apiKeyFile)
+            try container.encodeIfPresent(deployments, forKey: .deployments)
         }
     }
 
-    /// Reads and decodes the file at `path`; errors name the file and what is wrong.
+    /// Reads and decodes the file at `path`; errors name the file, the key and what is wrong.
     public static func load(path: String) throws -> ConfigFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError("\(path): cannot read the configuration file")
         }
-        let file: ConfigFile
-        do {
-            file = try JSONDecoder().decode(ConfigFile.self, from: data)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw ConfigurationError(
-                "\(path): missing key \"\(key.stringValue)\" at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-            )
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw ConfigurationError(
-                "\(path): wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
-            )
-        } catch {
-            throw ConfigurationError("\(path): not valid JSON: \(error.localizedDescription)")
-        }
-        try file.checkLimits(path: path)
+        return try decode(data, path: path)
+    }
+
+    /// Decodes a configuration file's bytes; `path` names it in errors.
+    public static func decode(_ data: Data, path: String) throws -> ConfigFile {
+        try KeySchema.configFile.check(json: data, path: path)
+        let file = try ConfigDecoding.decode(ConfigFile.self, from: data, path: path)
+        try file.checkSettings(path: path)
         return file
     }
 
-    /// Every concurrency, rpm and tpm given must be at least 1 (0 would stop a lane for good).
-    func checkLimits(path: String) throws {
+    /// Every level's settings must be usable (a limit of 0 would stop a lane for good).
+    func checkSettings(path: String) throws {
+        var levels: [(String, JobSettings)] = [("", settings)]
         for (name, endpoint) in endpoints.sorted(by: { $0.key < $1.key }) {
-            var limits: [(String, Int?)] = [("endpoints.\(name).concurrency", endpoint.concurrency)]
+            levels.append(("endpoints.\(name).", endpoint.settings))
             for (deployment, entry) in (endpoint.deployments ?? [:]).sorted(by: { $0.key < $1.key }) {
-                let prefix = "endpoints.\(name).deployments.\(deployment)"
-                limits += [
-                    ("\(prefix).concurrency", entry.concurrency), ("\(prefix).rpm", entry.rpm),
-                    ("\(prefix).tpm", entry.tpm),
-                ]
+                levels.append(("endpoints.\(name).deployments.\(deployment).", entry))
             }
-            if let (key, value) = limits.first(where: { ($0.1 ?? 1) < 1 }) {
-                throw ConfigurationError("\(path): \(key) must be at least 1, not \(value!)")
-            }
+        }
+        for (index, folder) in (watch?.folders ?? []).enumerated() {
+            levels.append(("watch.folders[\(index)].", folder.settings))
+        }
+        for (prefix, level) in levels {
+            if let problem = level.problem(prefix: prefix) { throw ConfigurationError("\(path): \(problem)") }
         }
     }
 }
@@ -153,4 +184,22 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// JSON decoding whose errors name the file and the key.
+enum ConfigDecoding {
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            let at = (context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
+            throw ConfigurationError("\(path): \(at) is missing")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw ConfigurationError(
+                "\(path): \(context.codingPath.map(\.stringValue).joined(separator: ".")): wrong type: "
+                    + context.debugDescription)
+        } catch {
+            throw ConfigurationError("\(path): not valid JSON: \(error.localizedDescription)")
+        }
+    }
 }

@@ -51,39 +51,51 @@ public struct Settings: Sendable {
         return try endpoint(name: name, entry: entry)
     }
 
-    /// Requests in flight at once for one lane: the job's option, else the deployment's, else the
-    /// endpoint's, else 64.
-    public func concurrency(endpoint: String, model: String, job: JobOptions) -> Int {
-        let entry = file.endpoints[
-            endpoint == Self.defaultEndpointName ? (file.defaultEndpoint ?? endpoint) : endpoint]
-        let value = job.concurrency ?? entry?.deployments?[model]?.concurrency ?? entry?.concurrency
-        return max(1, value ?? Self.defaultConcurrency)
+    /// The settings one lane of a job runs with: each setting from the most specific level that
+    /// sets it. This is the one place the precedence is decided.
+    ///
+    /// | level (most specific first) | written in |
+    /// |---|---|
+    /// | 1. the job's own | `run`/`submit` options; for a dropped file its sidecar over its folder's |
+    /// | 2. the deployment | `endpoints.NAME.deployments.MODEL` |
+    /// | 3. the endpoint | `endpoints.NAME` |
+    /// | 4. the top level | the config file's top level |
+    /// | 5. built in | concurrency 64, max_attempts 8, request_timeout_seconds 600; rpm and tpm learned from the server |
+    ///
+    /// `model` is `nil` for what holds for a whole job (its endpoint). `endpoint` and `priority` are
+    /// the job's own (levels 1 and, for `endpoint`, 4).
+    public func resolved(job: JobSettings, endpoint: String, model: String?) -> JobSettings {
+        let entry = file.endpoints[endpointKey(endpoint)]
+        let deployment = model.flatMap { entry?.deployments?[$0] } ?? JobSettings()
+        return job.over(deployment).over(entry?.settings ?? JobSettings()).over(file.settings)
     }
 
-    /// The limits of one lane: concurrency as above; requests and tokens per minute from the job's
-    /// options, else the deployment's configuration, else unknown (learned from the server). A
-    /// concurrency nobody configured starts cautiously (``ConcurrencyLimit``).
-    public func laneSettings(endpoint: String, model: String, job: JobOptions) -> LaneSettings {
-        let entry = file.endpoints[
-            endpoint == Self.defaultEndpointName ? (file.defaultEndpoint ?? endpoint) : endpoint]
-        let deployment = entry?.deployments?[model]
-        let configured = job.concurrency ?? deployment?.concurrency ?? entry?.concurrency
+    /// The config's entry `endpoint` names (`default`: the config's default endpoint).
+    private func endpointKey(_ endpoint: String) -> String {
+        endpoint == Self.defaultEndpointName ? (file.defaultEndpoint ?? endpoint) : endpoint
+    }
+
+    /// The limits of one lane (see ``resolved(job:endpoint:model:)``). A concurrency nobody set
+    /// starts cautiously and is learned (``ConcurrencyLimit``).
+    public func laneSettings(endpoint: String, model: String, job: JobSettings) -> LaneSettings {
+        let settings = resolved(job: job, endpoint: endpoint, model: model)
         return LaneSettings(
-            concurrency: concurrency(endpoint: endpoint, model: model, job: job),
-            rpm: job.rpm ?? deployment?.rpm, tpm: job.tpm ?? deployment?.tpm,
-            cautiousStart: configured == nil)
+            concurrency: max(1, settings.concurrency ?? Self.defaultConcurrency), rpm: settings.rpm,
+            tpm: settings.tpm, cautiousStart: settings.concurrency == nil)
     }
 
-    /// The retry policy for a job.
-    public func retryPolicy(job: JobOptions) -> RetryPolicy {
-        RetryPolicy(maxAttempts: job.maxAttempts ?? file.maxAttempts ?? Self.defaultMaxAttempts)
+    /// The retry policy of one lane of a job.
+    public func retryPolicy(job: JobSettings, endpoint: String, model: String?) -> RetryPolicy {
+        RetryPolicy(
+            maxAttempts: resolved(job: job, endpoint: endpoint, model: model).maxAttempts
+                ?? Self.defaultMaxAttempts)
     }
 
-    /// How long one attempt may take.
-    public func requestTimeout(job: JobOptions) -> Duration {
-        guard let seconds = job.requestTimeoutSeconds ?? file.requestTimeoutSeconds, seconds > 0 else {
-            return Self.defaultRequestTimeout
-        }
+    /// How long one attempt of a request to `model` may take.
+    public func requestTimeout(job: JobSettings, endpoint: String, model: String?) -> Duration {
+        guard let seconds = resolved(job: job, endpoint: endpoint, model: model).requestTimeoutSeconds,
+            seconds > 0
+        else { return Self.defaultRequestTimeout }
         return .milliseconds(Int64(seconds * 1000))
     }
 

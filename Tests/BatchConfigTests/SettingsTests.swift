@@ -81,18 +81,6 @@ struct SettingsEnvironmentTests {
         #expect(error.message.contains(variable))
     }
 
-    @Test("retry policy and timeout: job options, then the file, then the defaults")
-    func limits() {
-        let settings = Settings(
-            file: ConfigFile(maxAttempts: 3, requestTimeoutSeconds: 2.5), environment: [:])
-        #expect(settings.retryPolicy(job: JobOptions()).maxAttempts == 3)
-        #expect(settings.retryPolicy(job: JobOptions(maxAttempts: 5)).maxAttempts == 5)
-        #expect(settings.requestTimeout(job: JobOptions()) == .milliseconds(2_500))
-        #expect(settings.requestTimeout(job: JobOptions(requestTimeoutSeconds: 0.25)) == .milliseconds(250))
-        let defaults = Settings(environment: [:])
-        #expect(defaults.retryPolicy(job: JobOptions()).maxAttempts == Settings.defaultMaxAttempts)
-        #expect(defaults.requestTimeout(job: JobOptions()) == Settings.defaultRequestTimeout)
-    }
 }
 
 @Suite("Settings from a config file")
@@ -140,7 +128,7 @@ struct SettingsFileTests {
         #expect(local.credential is NoCredential)
         let filed = try settings.endpoint(named: "filed")
         #expect(try await filed.credential.authenticationHeaders()["Authorization"] == "Bearer file-key")
-        #expect(settings.retryPolicy(job: JobOptions()).maxAttempts == 3)
+        #expect(settings.retryPolicy(job: JobSettings(), endpoint: "default", model: nil).maxAttempts == 3)
     }
 
     @Test("responses_api_version of an Azure endpoint routes Responses; an OpenAI endpoint refuses it")
@@ -210,41 +198,6 @@ struct SettingsFileTests {
     }
 
     @Test(
-        "concurrency: job, then deployment, then endpoint, then 64",
-        arguments: [
-            ("azure-east", "gpt-4o-mini", 4 as Int?, 4), ("azure-east", "gpt-4o-mini", nil, 32),
-            ("azure-east", "gpt-4o", nil, 8), ("default", "gpt-4o-mini", nil, 32),
-            ("default", "other", nil, 8),
-            ("local", "gpt-4o-mini", nil, 64), ("unknown", "m", nil, 64), ("local", "m", 0, 1),
-        ])
-    func concurrency(endpoint: String, model: String, job: Int?, expected: Int) throws {
-        let settings = try Settings.load(configPath: writeConfig(Self.config), environment: [:])
-        #expect(
-            settings.concurrency(endpoint: endpoint, model: model, job: JobOptions(concurrency: job))
-                == expected)
-    }
-
-    @Test(
-        "rpm and tpm: the job's, else the deployment's, else none (learned from the server)",
-        arguments: [
-            ("azure-east", "gpt-4o-mini", nil as Int?, nil as Int?, 6000 as Int?, 900_000 as Int?),
-            ("azure-east", "gpt-4o-mini", 100, nil, 100, 900_000),
-            ("default", "gpt-4o-mini", nil, 5000, 6000, 5000),
-            ("azure-east", "gpt-4o", nil, nil, nil, nil),
-            ("local", "gpt-4o-mini", 60, 1000, 60, 1000),
-        ])
-    func limits(endpoint: String, model: String, rpm: Int?, tpm: Int?, expectedRPM: Int?, expectedTPM: Int?)
-        throws
-    {
-        let settings = try Settings.load(configPath: writeConfig(Self.config), environment: [:])
-        let lane = settings.laneSettings(
-            endpoint: endpoint, model: model, job: JobOptions(rpm: rpm, tpm: tpm))
-        #expect(lane.rpm == expectedRPM)
-        #expect(lane.tpm == expectedTPM)
-        #expect(lane.concurrency == settings.concurrency(endpoint: endpoint, model: model, job: JobOptions()))
-    }
-
-    @Test(
         "a lane starts cautiously only when no one configured its concurrency",
         arguments: [
             ("local", "gpt-4o-mini", nil as Int?, true), ("local", "gpt-4o-mini", 16, false),
@@ -252,7 +205,7 @@ struct SettingsFileTests {
         ])
     func cautiousStart(endpoint: String, model: String, job: Int?, cautious: Bool) throws {
         let settings = try Settings.load(configPath: writeConfig(Self.config), environment: [:])
-        let lane = settings.laneSettings(endpoint: endpoint, model: model, job: JobOptions(concurrency: job))
+        let lane = settings.laneSettings(endpoint: endpoint, model: model, job: JobSettings(concurrency: job))
         #expect(lane.cautiousStart == cautious)
     }
 

@@ -23,7 +23,7 @@ struct WatchIntakeTests {
         intake = DropIntake(
             store: store, clock: ManualClock(),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-        watched = WatchedFolder(path: folder.path("in"), endpoint: "east", priority: 2)
+        watched = WatchedFolder(path: folder.path("in"), settings: JobSettings(endpoint: "east", priority: 2))
     }
 
     private func drop(_ name: String, _ text: String = "{}\n") throws -> String {

@@ -13,7 +13,7 @@ struct WatchSettingsTests {
             {"endpoints": {}, "watch": {"quiet_seconds": 2.5, "poll_seconds": 1,
               "folders": [{"path": "/srv/in", "endpoint": "east", "priority": 3, "concurrency": 8}]}}
             """
-        let file = try JSONDecoder().decode(ConfigFile.self, from: Data(json.utf8))
+        let file = try ConfigFile.decode(Data(json.utf8), path: "config.json")
         let watch = WatchConfiguration(
             file: file, extraFolders: ["/srv/in", "/srv/other"], quietSeconds: nil)
         #expect(watch.quietPeriod == .milliseconds(2500))
@@ -21,7 +21,7 @@ struct WatchSettingsTests {
         #expect(
             watch.folders == [
                 WatchedFolder(
-                    path: "/srv/in", endpoint: "east", priority: 3, options: JobOptions(concurrency: 8)),
+                    path: "/srv/in", settings: JobSettings(endpoint: "east", priority: 3, concurrency: 8)),
                 WatchedFolder(path: "/srv/other"),
             ])
         let overridden = WatchConfiguration(file: file, extraFolders: [], quietSeconds: 0.2)
@@ -38,13 +38,14 @@ struct WatchSettingsTests {
     @Test("a JSON sidecar overrides the folder's settings field by field")
     func jsonSidecar() throws {
         let folder = WatchedFolder(
-            path: "/srv/in", endpoint: "east", priority: 3,
-            options: JobOptions(concurrency: 8, maxAttempts: 5))
-        let sidecar = try JobSidecar.decode(#"{"priority": 9, "max_attempts": 2}"#, path: "a.job.json")
-        let settings = folder.settings(with: sidecar)
-        #expect(settings.endpoint == "east")
-        #expect(settings.priority == 9)
-        #expect(settings.options == JobOptions(concurrency: 8, maxAttempts: 2))
+            path: "/srv/in",
+            settings: JobSettings(endpoint: "east", priority: 3, concurrency: 8, maxAttempts: 5))
+        let sidecar = try JobSidecar.decode(
+            #"{"priority": 9, "max_attempts": 2, "rpm": 600, "tpm": 90000}"#, path: "a.job.json")
+        #expect(
+            folder.settings(with: sidecar)
+                == JobSettings(
+                    endpoint: "east", priority: 9, concurrency: 8, rpm: 600, tpm: 90000, maxAttempts: 2))
         #expect(folder.settings(with: nil).priority == 3)
     }
 
@@ -55,12 +56,16 @@ struct WatchSettingsTests {
             endpoint = "west"   # the second region
             priority = -2
             concurrency = 4
+            rpm = 120
+            tpm = 40000
             request_timeout_seconds = 30.5
             """
         let sidecar = try JobSidecar.decode(text, path: "a.job.toml")
         #expect(
             sidecar
-                == JobSidecar(endpoint: "west", priority: -2, concurrency: 4, requestTimeoutSeconds: 30.5))
+                == JobSettings(
+                    endpoint: "west", priority: -2, concurrency: 4, rpm: 120, tpm: 40000,
+                    requestTimeoutSeconds: 30.5))
     }
 
     @Test(
@@ -68,6 +73,7 @@ struct WatchSettingsTests {
         arguments: [
             ("a.job.toml", "priority = high"), ("a.job.toml", "colour = \"red\""), ("a.job.toml", "[table]"),
             ("a.job.json", "{\"priority\": \"high\"}"), ("a.job.json", "not json"),
+            ("a.job.json", "{\"concurency\": 3}"), ("a.job.json", "{\"rpm\": 0}"),
         ])
     func badSidecar(path: String, text: String) throws {
         let error = try #require(throws: ConfigurationError.self) { try JobSidecar.decode(text, path: path) }

@@ -29,7 +29,7 @@ struct AudioJobTests {
                 transcription("t1", file: "calls/1.wav"), transcription("t2", file: "calls/2.wav"),
                 transcription("missing", file: "calls/none.wav"), transcription("escape", file: "../x.wav"),
             ])
-        let job = try await fixture.submit(path, options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(path, options: JobSettings(concurrency: 1))
         let transport = ScriptedTransport { request, index in
             if index == 0 { try? FileManager.default.removeItem(atPath: dir.path("calls/2.wav")) }
             return HTTPAnswer(

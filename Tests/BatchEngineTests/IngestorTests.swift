@@ -34,7 +34,7 @@ struct IngestorTests {
     }
 
     private func submit(_ path: String) async throws -> JobRecord {
-        try await Submitter(store: store).submit(path: path, endpoint: "default")
+        try await Submitter(store: store).submit(path: path)
     }
 
     private func errorsFile(_ job: JobRecord) throws -> OutputFile {

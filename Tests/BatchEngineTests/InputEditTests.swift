@@ -39,7 +39,7 @@ struct InputEditTests {
     @Test("a line edited in place while the job runs (size and mtime kept) pauses it before it is sent")
     func lineEditedInPlace() async throws {
         let path = fixture.writeInput(customIDs: ["e1", "e2", "e3"])
-        let job = try await fixture.submit(path, options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(path, options: JobSettings(concurrency: 1))
         let transport = ScriptedTransport { request, index in
             if index == 0 {
                 // One letter of line 2's prompt, in place; size and modification time restored.
@@ -63,13 +63,13 @@ struct InputEditTests {
     func touchedBetweenRuns() async throws {
         let ids = ["t1", "t2", "t3"]
         let path = fixture.writeInput(customIDs: ids)
-        let job = try await fixture.submit(path, options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(path, options: JobSettings(concurrency: 1))
         try await ingestAndPause(job)
         let touched = job.fingerprint.modificationNanoseconds + 1_000_000_000
         InputFiles.setModificationTime(path, nanoseconds: touched)
 
         _ = try await Submitter(store: fixture.store).findOrSubmit(
-            path: path, endpoint: "default", forceNew: false)
+            path: path, forceNew: false)
         let transport = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
         let done = try completed(try await fixture.runner(job, transport).run())
         #expect(transport.requests.count == ids.count)
@@ -80,14 +80,14 @@ struct InputEditTests {
     @Test("a paused job whose input changed at the same size, with a new mtime, stays paused")
     func changedBetweenRuns() async throws {
         let path = fixture.writeInput(customIDs: ["c1", "c2"])
-        let job = try await fixture.submit(path, options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(path, options: JobSettings(concurrency: 1))
         try await ingestAndPause(job)
         try InputFiles.replace("content of c2", with: "content of C2", in: path)
         InputFiles.setModificationTime(
             path, nanoseconds: job.fingerprint.modificationNanoseconds + 1_000_000_000)
 
         _ = try await Submitter(store: fixture.store).findOrSubmit(
-            path: path, endpoint: "default", forceNew: false)
+            path: path, forceNew: false)
         let transport = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
         let stopped = try paused(try await fixture.runner(job, transport).run())
         #expect(stopped.stateCode == .inputModified)
@@ -98,7 +98,7 @@ struct InputEditTests {
     func touchedWhileSending() async throws {
         let ids = ["w1", "w2", "w3"]
         let path = fixture.writeInput(customIDs: ids)
-        let job = try await fixture.submit(path, options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(path, options: JobSettings(concurrency: 1))
         let clock = fixture.clock
         let touched = job.fingerprint.modificationNanoseconds + 1_000_000_000
         let transport = ScriptedTransport { request, index in
@@ -117,7 +117,7 @@ struct InputEditTests {
     @Test("a change with a new mtime while the job runs still stops it at the lease renewal")
     func changedWhileSending() async throws {
         let path = fixture.writeInput(customIDs: ["x1", "x2", "x3"])
-        let job = try await fixture.submit(path, options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(path, options: JobSettings(concurrency: 1))
         let clock = fixture.clock
         let transport = ScriptedTransport { request, index in
             if index == 0 {

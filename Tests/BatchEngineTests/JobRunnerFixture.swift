@@ -29,9 +29,9 @@ struct RunnerFixture {
             name, lines: customIDs.map { JobFixtures.chatLine(customID: $0, content: Self.content(for: $0)) })
     }
 
-    func submit(_ path: String, options: JobOptions = JobOptions()) async throws -> JobRecord {
+    func submit(_ path: String, options: JobSettings = JobSettings()) async throws -> JobRecord {
         try await Submitter(store: store, clock: clock).submit(
-            path: path, endpoint: "default", options: options)
+            path: path, settings: options)
     }
 
     func environment(_ transport: any HTTPTransport, lease: Duration = .seconds(30)) -> RunEnvironment {

@@ -24,7 +24,7 @@ struct JobRunnerRecoveryTests {
     func insufficientQuota() async throws {
         let ids = ["q1", "q2", "q3", "q4"]
         let job = try await fixture.submit(
-            fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 1))
+            fixture.writeInput(customIDs: ids), options: JobSettings(concurrency: 1))
         let transport = ScriptedTransport { _, _ in RunnerFixture.insufficientQuota }
         let stopped = try paused(try await fixture.runner(job, transport).run())
         #expect(stopped.state == .paused)
@@ -41,7 +41,7 @@ struct JobRunnerRecoveryTests {
     @Test("an input rewritten after ingest pauses the job with input_modified and sends nothing")
     func inputModifiedBetweenRuns() async throws {
         let path = fixture.writeInput(customIDs: ["m1", "m2", "m3"])
-        let job = try await fixture.submit(path, options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(path, options: JobSettings(concurrency: 1))
         _ = try paused(
             try await fixture.runner(job, ScriptedTransport { _, _ in RunnerFixture.insufficientQuota }).run()
         )
@@ -49,7 +49,7 @@ struct JobRunnerRecoveryTests {
 
         _ = fixture.writeInput(customIDs: ["other-1", "other-2"])
         let requeued = try await Submitter(store: fixture.store).findOrSubmit(
-            path: path, endpoint: "default", forceNew: false)
+            path: path, forceNew: false)
         #expect(requeued.id == job.id)
         #expect(requeued.state == .queued)
         let transport = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
@@ -63,7 +63,7 @@ struct JobRunnerRecoveryTests {
     @Test("an input rewritten while sending stops the job before a wrong body is sent")
     func inputModifiedWhileSending() async throws {
         let path = fixture.writeInput(customIDs: ["s1", "s2", "s3"])
-        let job = try await fixture.submit(path, options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(path, options: JobSettings(concurrency: 1))
         let replacement = ["x1", "x2", "x3"].map {
             JobFixtures.chatLine(customID: $0, content: "replaced \($0)") + "\n"
         }
@@ -89,7 +89,7 @@ struct JobRunnerRecoveryTests {
     func recoversOutputs() async throws {
         let ids = ["r1", "r2", "r3", "r4", "r5"]
         let path = fixture.writeInput(customIDs: ids)
-        let job = try await fixture.submit(path, options: JobOptions(concurrency: 1))
+        let job = try await fixture.submit(path, options: JobSettings(concurrency: 1))
         let quotaAt = 2
         let first = ScriptedTransport { request, index in
             index == quotaAt ? RunnerFixture.insufficientQuota : RunnerFixture.ok(request)
@@ -108,7 +108,7 @@ struct JobRunnerRecoveryTests {
         try handle.close()
 
         _ = try await Submitter(store: fixture.store).findOrSubmit(
-            path: path, endpoint: "default", forceNew: false)
+            path: path, forceNew: false)
         let second = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
         guard case .completed(let done) = try await fixture.runner(job, second).run() else {
             Issue.record("expected the resumed job to complete")

@@ -26,7 +26,7 @@ struct JobRunnerTests {
     func answerLatencyReachesTheLane() async throws {
         let ids = (1...40).map { "t\($0)" }
         let job = try await fixture.submit(
-            fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 1))
+            fixture.writeInput(customIDs: ids), options: JobSettings(concurrency: 1))
         let environment = fixture.environment(ScriptedTransport { _, _ in .json(200, "{}") })
         let lane = LaneKey(endpoint: Settings.defaultEndpointName, model: "gpt-4o-mini")
         let seen = Mutex<Double?>(nil)
@@ -169,7 +169,7 @@ struct JobRunnerTests {
     @Test("a transport failure on every attempt ends in the errors file after max_attempts")
     func transportFailures() async throws {
         let job = try await fixture.submit(
-            fixture.writeInput(customIDs: ["t"]), options: JobOptions(maxAttempts: 3))
+            fixture.writeInput(customIDs: ["t"]), options: JobSettings(maxAttempts: 3))
         let transport = ScriptedTransport { _, _ in
             throw TransportFailure(kind: .timeout, message: "too slow")
         }
@@ -232,7 +232,7 @@ struct JobRunnerCommitTests {
     func retriesAcrossBatches() async throws {
         let ids = (0..<300).map { "c\($0)" }
         let job = try await fixture.submit(
-            fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 8))
+            fixture.writeInput(customIDs: ids), options: JobSettings(concurrency: 8))
         // Every third request fails once with a 500 and is retried at once (the fixture's random
         // draw makes the backoff 0), so its retry and its outcome often land in different batches.
         let failedOnce = Mutex<Set<String>>([])
@@ -263,7 +263,7 @@ struct JobRunnerCommitTests {
     func hardStopRecordsLateAnswers() async throws {
         let ids = (0..<4).map { "h\($0)" }
         let job = try await fixture.submit(
-            fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 8))
+            fixture.writeInput(customIDs: ids), options: JobSettings(concurrency: 8))
         let gate = AnswerGate()
         let transport = ScriptedTransport { request, _ in
             await gate.wait()
@@ -291,7 +291,7 @@ struct JobRunnerCommitTests {
     func drainTimeoutCancelsOnce() async throws {
         let ids = ["d0", "d1"]
         let job = try await fixture.submit(
-            fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 8))
+            fixture.writeInput(customIDs: ids), options: JobSettings(concurrency: 8))
         let gate = AnswerGate()
         let transport = ScriptedTransport { request, _ in
             await gate.wait()
@@ -326,7 +326,7 @@ struct JobRunnerCommitTests {
         // Every write to the results file fails, as on a full disk.
         try FileManager.default.createSymbolicLink(
             atPath: OutputFiles(input: input).results, withDestinationPath: "/dev/full")
-        let job = try await fixture.submit(input, options: JobOptions(concurrency: 4))
+        let job = try await fixture.submit(input, options: JobSettings(concurrency: 4))
         let transport = ScriptedTransport { request, _ in RunnerFixture.ok(request) }
         let outcome = try await fixture.runner(job, transport).run()
         guard case .paused(let paused) = outcome else {

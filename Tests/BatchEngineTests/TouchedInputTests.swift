@@ -24,7 +24,7 @@ struct TouchedInputTests {
 
     private func findOrSubmit(_ path: String) async throws -> JobRecord {
         try await Submitter(store: fixture.store, clock: fixture.clock).findOrSubmit(
-            path: path, endpoint: "default", forceNew: false)
+            path: path, forceNew: false)
     }
 
     @Test("batchctl run's lookup: a touched completed file is its completed job, its new mtime recorded")

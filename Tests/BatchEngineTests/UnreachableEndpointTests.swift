@@ -19,7 +19,7 @@ struct UnreachableEndpointTests {
         let port = try RefusedPort.make()
         let ids = ["a", "b", "c"]
         let job = try await fixture.submit(
-            fixture.writeInput(customIDs: ids), options: JobOptions(maxAttempts: 2))
+            fixture.writeInput(customIDs: ids), options: JobSettings(maxAttempts: 2))
         let transport = AsyncHTTPTransport(connectionsPerHost: 4)
         var environment = fixture.environment(transport)
         environment.settings = Settings(environment: ["OPENAI_BASE_URL": "http://127.0.0.1:\(port)/v1"])
@@ -60,7 +60,7 @@ struct UnreachableEndpointTests {
     func pausesAfterTwentyRefusals() async throws {
         let ids = (1...5).map { "r\($0)" }
         let job = try await fixture.submit(
-            fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 1, maxAttempts: 1))
+            fixture.writeInput(customIDs: ids), options: JobSettings(concurrency: 1, maxAttempts: 1))
         let transport = ScriptedTransport { _, _ in throw Self.refused }
         guard case .paused(let paused) = try await fixture.runner(job, transport).run() else {
             Issue.record("expected paused")
@@ -81,7 +81,7 @@ struct UnreachableEndpointTests {
     func intermittentRefusalsAreRetried() async throws {
         let ids = (1...30).map { "i\($0)" }
         let job = try await fixture.submit(
-            fixture.writeInput(customIDs: ids), options: JobOptions(concurrency: 1, maxAttempts: 1))
+            fixture.writeInput(customIDs: ids), options: JobSettings(concurrency: 1, maxAttempts: 1))
         // Every other send is refused: 30 refusals in all, never 20 in a row.
         let transport = ScriptedTransport { request, index in
             if index % 2 == 0 { throw Self.refused }

@@ -14,7 +14,7 @@ struct QueueJobTests {
     func jobRoundTrip() throws {
         let new = NewJob(
             inputPath: "/data/nightly.jsonl", endpoint: "azure-east", priority: 5,
-            options: JobOptions(concurrency: 3, maxAttempts: 2, requestTimeoutSeconds: 1.5),
+            settings: JobSettings(concurrency: 3, maxAttempts: 2, requestTimeoutSeconds: 1.5),
             fingerprint: InputFingerprint(size: 1_234, modificationNanoseconds: 987_654_321, hash: nil),
             createdAt: Timestamp(milliseconds: 42_000))
         let id = try store.write { try $0.insertJob(new) }
@@ -23,7 +23,12 @@ struct QueueJobTests {
         #expect(job.inputPath == new.inputPath)
         #expect(job.endpoint == new.endpoint)
         #expect(job.priority == new.priority)
-        #expect(job.options == new.options)
+        // The settings come back with the job's endpoint and priority, which have columns of their own.
+        #expect(
+            job.settings
+                == JobSettings(
+                    endpoint: "azure-east", priority: 5, concurrency: 3, maxAttempts: 2,
+                    requestTimeoutSeconds: 1.5))
         #expect(job.fingerprint == new.fingerprint)
         #expect(job.createdAt == new.createdAt)
         #expect(job.state == .queued)

@@ -198,11 +198,11 @@ struct DropFolderTests {
         #expect(!daemon.stderr.contains("stopped on an error"), "\(daemon.stderr)")
 
         let plain = try #require(try job(folder, input: "plain.jsonl"))
-        #expect(plain.endpoint == "sim" && plain.priority == 3 && plain.options.concurrency == 2)
+        #expect(plain.endpoint == "sim" && plain.priority == 3 && plain.settings.concurrency == 2)
         let special = try #require(try job(folder, input: "special.jsonl"))
-        #expect(special.endpoint == "other" && special.priority == 9 && special.options.concurrency == 2)
+        #expect(special.endpoint == "other" && special.priority == 9 && special.settings.concurrency == 2)
         let tomly = try #require(try job(folder, input: "tomly.jsonl"))
-        #expect(tomly.endpoint == "sim" && tomly.priority == 1 && tomly.options.concurrency == 5)
+        #expect(tomly.endpoint == "sim" && tomly.priority == 1 && tomly.settings.concurrency == 5)
         #expect(try jobs(folder).count == 3, "the symlink to a file outside the folder is not a job")
         #expect(!FileManager.default.fileExists(atPath: outside + "/secret.results.jsonl"))
         let refusals =

@@ -9,7 +9,8 @@ public struct JobRecord: Sendable, Equatable {
     /// Why the job is paused or failed: a stable code and a message.
     public var stateCode: BatchdError.Code?
     public var stateReason: String?
-    public var options: JobOptions
+    /// The job's own settings; `endpoint` and `priority` are the fields above.
+    public var settings: JobSettings
     public var createdAt: Timestamp
     public var startedAt: Timestamp?
     public var finishedAt: Timestamp?
@@ -24,7 +25,7 @@ public struct JobRecord: Sendable, Equatable {
 
     public init(
         id: Int64, inputPath: String, endpoint: String, priority: Int, state: JobState,
-        stateCode: BatchdError.Code?, stateReason: String?, options: JobOptions, createdAt: Timestamp,
+        stateCode: BatchdError.Code?, stateReason: String?, settings: JobSettings, createdAt: Timestamp,
         startedAt: Timestamp?, finishedAt: Timestamp?, runMilliseconds: Int64,
         fingerprint: InputFingerprint, ingest: IngestProgress, committedOutput: CommittedOutput,
         counts: JobCounts, owner: JobOwner?
@@ -36,7 +37,7 @@ public struct JobRecord: Sendable, Equatable {
         self.state = state
         self.stateCode = stateCode
         self.stateReason = stateReason
-        self.options = options
+        self.settings = settings
         self.createdAt = createdAt
         self.startedAt = startedAt
         self.finishedAt = finishedAt

@@ -63,9 +63,7 @@ public struct DropIntake: Sendable {
             }
             let sidecar = try readSidecar(for: path)
             let settings = folder.settings(with: sidecar)
-            let job = try await submitter.submit(
-                path: canonical, endpoint: settings.endpoint, priority: settings.priority,
-                options: settings.options)
+            let job = try await submitter.submit(path: canonical, settings: settings)
             logger.info(
                 "drop file queued",
                 metadata: [
@@ -79,7 +77,7 @@ public struct DropIntake: Sendable {
         }
     }
 
-    private func readSidecar(for path: String) throws -> JobSidecar? {
+    private func readSidecar(for path: String) throws -> JobSettings? {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         for name in DropFileRules.sidecarNames(forInput: url.lastPathComponent) {

@@ -6,36 +6,21 @@ import Foundation
 public struct WatchedFolder: Sendable, Equatable {
     /// Absolute, symlink-resolved.
     public var path: String
-    public var endpoint: String
-    public var priority: Int
-    public var options: JobOptions
+    /// The settings of the jobs made from its files.
+    public var settings: JobSettings
 
-    public init(
-        path: String, endpoint: String = "default", priority: Int = 0, options: JobOptions = JobOptions()
-    ) {
+    public init(path: String, settings: JobSettings = JobSettings()) {
         self.path = Paths.canonical(path)
-        self.endpoint = endpoint
-        self.priority = priority
-        self.options = options
+        self.settings = settings
     }
 
     public init(_ entry: ConfigFile.FolderEntry) {
-        self.init(
-            path: entry.path, endpoint: entry.endpoint ?? "default", priority: entry.priority ?? 0,
-            options: JobOptions(
-                concurrency: entry.concurrency, maxAttempts: entry.maxAttempts,
-                requestTimeoutSeconds: entry.requestTimeoutSeconds))
+        self.init(path: entry.path, settings: entry.settings)
     }
 
-    /// The settings for one file: the folder's, overridden by the file's sidecar.
-    public func settings(with sidecar: JobSidecar?) -> (endpoint: String, priority: Int, options: JobOptions)
-    {
-        guard let sidecar else { return (endpoint, priority, options) }
-        var merged = options
-        merged.concurrency = sidecar.concurrency ?? merged.concurrency
-        merged.maxAttempts = sidecar.maxAttempts ?? merged.maxAttempts
-        merged.requestTimeoutSeconds = sidecar.requestTimeoutSeconds ?? merged.requestTimeoutSeconds
-        return (sidecar.endpoint ?? endpoint, sidecar.priority ?? priority, merged)
+    /// The settings of one file's job: its sidecar's, over the folder's.
+    public func settings(with sidecar: JobSettings?) -> JobSettings {
+        sidecar.map { $0.over(settings) } ?? settings
     }
 }
 

@@ -31,7 +31,8 @@ enum DispatchOutcome: Sendable {
 struct DispatchLoop {
     let jobID: Int64
     let endpointName: String
-    let options: JobOptions
+    /// The job's own settings (the config's levels are resolved under them per lane).
+    let settings: JobSettings
     /// The job's weight in its lanes' fair shares.
     let weight: Int
     /// The input as ingested; checked again at every lease renewal (``InputCheck``).
@@ -48,12 +49,21 @@ struct DispatchLoop {
     {
         let env = environment
         let settings = env.settings
-        let policy = settings.retryPolicy(job: options)
-        let options = options
+        let options = self.settings
+        let endpointName = endpointName
+        // Each lane's retry policy, resolved once per model (see `Settings.resolved`).
+        var policies: [String: RetryPolicy] = [:]
+        func policy(_ item: DispatchItem) -> RetryPolicy {
+            let model = item.request.model
+            if let known = policies[model] { return known }
+            let policy = settings.retryPolicy(job: options, endpoint: endpointName, model: model)
+            policies[model] = policy
+            return policy
+        }
         let sender = sender
         var state = DispatchState(tenant: jobID, weight: weight, lanes: env.lanes, lowWatermark: pageSize) {
             lane in
-            settings.laneSettings(endpoint: lane.endpoint, model: lane.model, job: options)
+            env.settings.laneSettings(endpoint: lane.endpoint, model: lane.model, job: options)
         }
         // Another job's request finishing, or its turn passing, can let this one start.
         env.lanes.register(tenant: jobID) { continuation.yield(.tick) }
@@ -127,8 +137,8 @@ struct DispatchLoop {
                     case .completions:
                         for (item, result) in inbox.takeAll() {
                             handle(
-                                item, result, state: &state, reachability: &reachability, policy: policy,
-                                now: now)
+                                item, result, state: &state, reachability: &reachability,
+                                policy: policy(item), now: now)
                         }
                     case .committed:
                         if let done = commit {
@@ -148,7 +158,8 @@ struct DispatchLoop {
         // recorded now, they are not sent, and paid for, again.
         for (item, result) in inbox.takeAll() {
             handle(
-                item, result, state: &state, reachability: &reachability, policy: policy, now: env.clock.now)
+                item, result, state: &state, reachability: &reachability, policy: policy(item),
+                now: env.clock.now)
         }
         try await commit?.finish(into: &state)
         if let batch = recorder.takeBatch() {

@@ -33,7 +33,8 @@ public struct RequestSender: Sendable {
     public let endpoint: Endpoint
     public let transport: any HTTPTransport
     public let input: InputFile
-    public let timeout: Duration
+    /// How long one attempt to a model may take.
+    public let timeout: @Sendable (_ model: String) -> Duration
     public let parser: BatchLineParser
     /// Checks and encodes the files of file-carrying requests.
     public let uploads: UploadForm
@@ -43,7 +44,8 @@ public struct RequestSender: Sendable {
     public let clock: any BatchClock
 
     public init(
-        endpoint: Endpoint, transport: any HTTPTransport, input: InputFile, timeout: Duration,
+        endpoint: Endpoint, transport: any HTTPTransport, input: InputFile,
+        timeout: @escaping @Sendable (_ model: String) -> Duration,
         parser: BatchLineParser = BatchLineParser(
             acceptedPaths: APIPath.supported, estimatesTokenCost: false),
         uploadPolicy: UploadPolicy = UploadPolicy(), clock: any BatchClock = SystemClock()
@@ -114,7 +116,7 @@ public struct RequestSender: Sendable {
             headers.add(name: "User-Agent", value: "batchd/0.1")
             let outbound = OutboundRequest(url: url, headers: headers, content: content)
             let sentAt = clock.now
-            var answer = try await transport.send(outbound, timeout: timeout)
+            var answer = try await transport.send(outbound, timeout: timeout(request.model))
             answer.latency = .milliseconds(max(0, clock.now.milliseconds - sentAt.milliseconds))
             do {
                 var shaped = try await shape(answer, expected: expected, customID: request.customID)

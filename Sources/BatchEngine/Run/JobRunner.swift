@@ -110,11 +110,13 @@ public final class JobRunner: Sendable {
         }
         let sender = RequestSender(
             endpoint: endpoint, transport: env.transport, input: try InputFile(path: job.inputPath),
-            timeout: env.settings.requestTimeout(job: job.options), uploadPolicy: env.settings.uploadPolicy,
+            timeout: { [settings = env.settings] model in
+                settings.requestTimeout(job: job.settings, endpoint: job.endpoint, model: model)
+            }, uploadPolicy: env.settings.uploadPolicy,
             clock: env.clock)
         let recorder = OutcomeRecorder(store: env.store, jobID: jobID, results: results, errors: errors)
         let loop = DispatchLoop(
-            jobID: jobID, endpointName: endpoint.name, options: job.options,
+            jobID: jobID, endpointName: endpoint.name, settings: job.settings,
             weight: FairShare.weight(priority: job.priority), input: current.fingerprint,
             sender: sender,
             recorder: recorder,

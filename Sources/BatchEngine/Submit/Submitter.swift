@@ -18,14 +18,14 @@ public struct Submitter: Sendable {
         self.clock = clock
     }
 
-    /// Queues `path` as a new job.
-    public func submit(path: String, endpoint: String, priority: Int = 0, options: JobOptions = JobOptions())
-        async throws -> JobRecord
-    {
+    /// Queues `path` as a new job with its own `settings` (endpoint `default` and priority 0 unless
+    /// they say otherwise).
+    public func submit(path: String, settings: JobSettings = JobSettings()) async throws -> JobRecord {
         let canonical = try checkedInput(path)
         let fingerprint = try FileFingerprint.stat(path: canonical)
         let job = NewJob(
-            inputPath: canonical, endpoint: endpoint, priority: priority, options: options,
+            inputPath: canonical, endpoint: settings.endpoint ?? Settings.defaultEndpointName,
+            priority: settings.priority ?? 0, settings: settings,
             fingerprint: InputFingerprint(
                 size: fingerprint.size, modificationNanoseconds: fingerprint.mtimeNanoseconds, hash: nil),
             createdAt: clock.now)
@@ -62,7 +62,7 @@ public struct Submitter: Sendable {
     /// (a paused one is queued again), else a new job. A completed job of the unchanged file is
     /// returned as is, so running a finished file again sends nothing; `forceNew` submits anyway.
     public func findOrSubmit(
-        path: String, endpoint: String, priority: Int = 0, options: JobOptions = JobOptions(), forceNew: Bool
+        path: String, settings: JobSettings = JobSettings(), forceNew: Bool
     ) async throws -> JobRecord {
         switch forceNew ? .none : try await existingJob(path: path) {
         case .completed(let job):
@@ -70,7 +70,7 @@ public struct Submitter: Sendable {
         case .unfinished(let job):
             return job.state == .paused ? try await store.requeue(job: job.id, now: clock.now) : job
         case .none:
-            return try await submit(path: path, endpoint: endpoint, priority: priority, options: options)
+            return try await submit(path: path, settings: settings)
         }
     }
 

@@ -6,18 +6,19 @@ public struct NewJob: Sendable {
     public var inputPath: String
     public var endpoint: String
     public var priority: Int
-    public var options: JobOptions
+    /// The job's own settings (stored with it); `endpoint` and `priority` are the fields above.
+    public var settings: JobSettings
     public var fingerprint: InputFingerprint
     public var createdAt: Timestamp
 
     public init(
-        inputPath: String, endpoint: String, priority: Int = 0, options: JobOptions = JobOptions(),
+        inputPath: String, endpoint: String, priority: Int = 0, settings: JobSettings = JobSettings(),
         fingerprint: InputFingerprint, createdAt: Timestamp
     ) {
         self.inputPath = inputPath
         self.endpoint = endpoint
         self.priority = priority
-        self.options = options
+        self.settings = settings
         self.fingerprint = fingerprint
         self.createdAt = createdAt
     }
@@ -33,7 +34,11 @@ extension QueueTransaction {
 
     /// Adds a queued job and returns its id.
     public func insertJob(_ job: NewJob) throws -> Int64 {
-        let options = String(decoding: try JSONEncoder().encode(job.options), as: UTF8.self)
+        // `endpoint` and `priority` have columns of their own; the rest is stored as JSON.
+        var stored = job.settings
+        stored.endpoint = nil
+        stored.priority = nil
+        let options = String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
         try connection.statement(
             """
             INSERT INTO jobs (input_path, endpoint, priority, options, created_at, input_size, input_mtime_ns)
@@ -120,8 +125,10 @@ extension QueueTransaction {
     }
 
     static func decodeJob(_ s: SQLiteStatement) -> JobRecord {
-        let options =
-            (try? JSONDecoder().decode(JobOptions.self, from: Data(s.string(7).utf8))) ?? JobOptions()
+        var settings =
+            (try? JSONDecoder().decode(JobSettings.self, from: Data(s.string(7).utf8))) ?? JobSettings()
+        settings.endpoint = s.string(2)
+        settings.priority = s.int(3)
         let owner: JobOwner? =
             s.isNull(26)
             ? nil
@@ -132,7 +139,7 @@ extension QueueTransaction {
             id: s.int64(0), inputPath: s.string(1), endpoint: s.string(2), priority: s.int(3),
             state: JobState(rawValue: s.string(4)) ?? .failed,
             stateCode: s.optionalString(5).map(BatchdError.Code.init(rawValue:)),
-            stateReason: s.optionalString(6), options: options,
+            stateReason: s.optionalString(6), settings: settings,
             createdAt: Timestamp(milliseconds: s.int64(8)),
             startedAt: s.optionalInt64(9).map(Timestamp.init(milliseconds:)),
             finishedAt: s.optionalInt64(10).map(Timestamp.init(milliseconds:)), runMilliseconds: s.int64(11),

@@ -17,7 +17,7 @@ struct Run: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var job: JobOptionsGroup
+    @OptionGroup var job: JobSettingsOptions
 
     @Flag(help: "Start a new job even if the file already has one (its outputs are rewritten).")
     var new = false
@@ -46,7 +46,7 @@ struct Run: AsyncParsableCommand {
             for file in files {
                 jobs.append(
                     try await submitter.findOrSubmit(
-                        path: file, endpoint: job.endpoint, priority: job.priority, options: job.jobOptions,
+                        path: file, settings: job.jobSettings,
                         forceNew: new))
             }
             let concurrency = job.concurrency ?? Settings.defaultConcurrency

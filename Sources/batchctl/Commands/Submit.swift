@@ -6,7 +6,7 @@ struct Submit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Queue JSONL files as jobs for batchd.")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var job: JobOptionsGroup
+    @OptionGroup var job: JobSettingsOptions
 
     @Flag(help: "Print the jobs as JSON.")
     var json = false
@@ -23,8 +23,7 @@ struct Submit: AsyncParsableCommand {
             let submitter = Submitter(store: try global.openStore())
             var views: [JobView] = []
             for file in files {
-                let record = try await submitter.submit(
-                    path: file, endpoint: job.endpoint, priority: job.priority, options: job.jobOptions)
+                let record = try await submitter.submit(path: file, settings: job.jobSettings)
                 views.append(JobView(record))
             }
             if json {

@@ -3,10 +3,11 @@ import BatchConfig
 import BatchCore
 import BatchEngine
 
-/// Options that shape a job, shared by `run` and `submit`.
-struct JobOptionsGroup: ParsableArguments {
+/// The job's own settings (``JobSettings``), as options of `run` and `submit`: the same names as
+/// the config keys, with dashes (`--max-attempts` for `max_attempts`).
+struct JobSettingsOptions: ParsableArguments {
     @Option(help: "The endpoint to send to: a name from the config file, or 'default' (the environment's).")
-    var endpoint: String = "default"
+    var endpoint: String = Settings.defaultEndpointName
 
     @Option(help: "Higher runs first when several jobs are queued.")
     var priority: Int = 0
@@ -39,10 +40,9 @@ struct JobOptionsGroup: ParsableArguments {
         }
     }
 
-    var jobOptions: JobOptions {
-        JobOptions(
-            concurrency: concurrency, maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout,
-            rpm: rpm,
-            tpm: tpm)
+    var jobSettings: JobSettings {
+        JobSettings(
+            endpoint: endpoint, priority: priority, concurrency: concurrency, rpm: rpm, tpm: tpm,
+            maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout)
     }
 }

@@ -1,0 +1,75 @@
+/// How a job runs: one value, with one set of keys wherever it is written: the config file's top
+/// level, an endpoint, a deployment, a watch folder, a sidecar, and the options of `run` and
+/// `submit` (`--max-attempts` for `max_attempts`, and so on).
+///
+/// A `nil` field is "not set here": the next level down decides (see `Settings` in BatchConfig for
+/// the precedence). The job's own settings are stored with it, so they never hold a secret.
+public struct JobSettings: Codable, Sendable, Equatable {
+    /// The endpoint's name (`default`: the config's, else the environment's).
+    public var endpoint: String?
+    /// Higher runs first when several jobs are queued.
+    public var priority: Int?
+    /// Requests in flight at once per lane.
+    public var concurrency: Int?
+    /// Requests per minute each lane may send.
+    public var rpm: Int?
+    /// Tokens per minute each lane may use.
+    public var tpm: Int?
+    /// Attempts per request before its last failure is final.
+    public var maxAttempts: Int?
+    /// How long one attempt may take, in seconds.
+    public var requestTimeoutSeconds: Double?
+
+    public init(
+        endpoint: String? = nil, priority: Int? = nil, concurrency: Int? = nil, rpm: Int? = nil,
+        tpm: Int? = nil, maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil
+    ) {
+        self.endpoint = endpoint
+        self.priority = priority
+        self.concurrency = concurrency
+        self.rpm = rpm
+        self.tpm = tpm
+        self.maxAttempts = maxAttempts
+        self.requestTimeoutSeconds = requestTimeoutSeconds
+    }
+
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case endpoint, priority, concurrency, rpm, tpm
+        case maxAttempts = "max_attempts"
+        case requestTimeoutSeconds = "request_timeout_seconds"
+    }
+
+    /// Every key, as written in files.
+    public static let keys: [String] = CodingKeys.allCases.map(\.rawValue)
+    /// The keys that shape how requests are sent, valid at every level. `endpoint` and `priority`
+    /// choose where a job goes and when it runs: they belong to a job (or to the config's top level,
+    /// for `endpoint`), not to an endpoint or a deployment.
+    public static let sendingKeys: [String] = [
+        CodingKeys.concurrency, .rpm, .tpm, .maxAttempts, .requestTimeoutSeconds,
+    ].map(\.rawValue)
+
+    /// These settings, with each one they leave unset taken from `base`.
+    public func over(_ base: JobSettings) -> JobSettings {
+        JobSettings(
+            endpoint: endpoint ?? base.endpoint, priority: priority ?? base.priority,
+            concurrency: concurrency ?? base.concurrency, rpm: rpm ?? base.rpm, tpm: tpm ?? base.tpm,
+            maxAttempts: maxAttempts ?? base.maxAttempts,
+            requestTimeoutSeconds: requestTimeoutSeconds ?? base.requestTimeoutSeconds)
+    }
+
+    /// Why these settings cannot be used, naming the key under `prefix` (e.g. `endpoints.east.`):
+    /// a limit below 1 would stop a lane for good; a timeout must be positive.
+    public func problem(prefix: String = "") -> String? {
+        let limits: [(CodingKeys, Int?)] = [
+            (.concurrency, concurrency), (.rpm, rpm), (.tpm, tpm), (.maxAttempts, maxAttempts),
+        ]
+        for (key, value) in limits {
+            if let value, value < 1 { return "\(prefix)\(key.rawValue) must be at least 1, not \(value)" }
+        }
+        if let timeout = requestTimeoutSeconds, !(timeout > 0) {
+            return "\(prefix)request_timeout_seconds must be positive, not \(timeout)"
+        }
+        if let endpoint, endpoint.isEmpty { return "\(prefix)endpoint must not be empty" }
+        return nil
+    }
+}

@@ -1,0 +1,94 @@
+import BatchConfig
+import BatchCore
+import Foundation
+import Testing
+
+/// Unknown keys are errors naming their path and the nearest known key (issue 13, defect e).
+@Suite("configuration keys")
+struct ConfigKeyTests {
+    static func error(_ json: String) throws -> String {
+        try #require(throws: ConfigurationError.self) {
+            try ConfigFile.decode(Data(json.utf8), path: "config.json")
+        }.message
+    }
+
+    @Test(
+        "an unknown key names its path and the nearest known key",
+        arguments: [
+            (
+                #"{"endpoints": {"local": {"type": "openai", "url": "http://127.0.0.1:1/v1", "concurency": 3}}}"#,
+                "config.json: endpoints.local.concurency: unknown key (did you mean concurrency?)"
+            ),
+            (#"{"max_attemps": 3}"#, "config.json: max_attemps: unknown key (did you mean max_attempts?)"),
+            (
+                #"{"endpoints": {"e": {"type": "openai", "url": "http://127.0.0.1:1/v1", "deployments": {"m": {"tmp": 5}}}}}"#,
+                "config.json: endpoints.e.deployments.m.tmp: unknown key (did you mean tpm?)"
+            ),
+            (
+                #"{"watch": {"folders": [{"path": "/srv/in", "priorty": 2}]}}"#,
+                "config.json: watch.folders[0].priorty: unknown key (did you mean priority?)"
+            ),
+            (
+                #"{"watch": {"quiet_second": 2}}"#,
+                "config.json: watch.quiet_second: unknown key (did you mean quiet_seconds?)"
+            ),
+        ])
+    func unknownKey(json: String, message: String) throws {
+        #expect(try Self.error(json) == message)
+    }
+
+    @Test("a key far from every known one lists the known keys")
+    func farKey() throws {
+        let message = try Self.error(#"{"watch": {"colour": "red"}}"#)
+        #expect(
+            message
+                == "config.json: watch.colour: unknown key (known here: folders, poll_seconds, quiet_seconds)"
+        )
+    }
+
+    @Test("a job's key where it does not apply says where it belongs")
+    func misplacedKey() throws {
+        let message = try Self.error(
+            #"{"endpoints": {"e": {"type": "openai", "url": "http://127.0.0.1:1/v1", "priority": 2}}}"#)
+        #expect(message.hasPrefix("config.json: endpoints.e.priority: priority cannot be set here"))
+    }
+
+    @Test("the same keys at every level: rpm and tpm at the top level, an endpoint and a folder")
+    func sameKeysEverywhere() throws {
+        let file = try ConfigFile.decode(
+            Data(
+                #"""
+                {"rpm": 10, "tpm": 20, "endpoint": "e",
+                 "endpoints": {"e": {"type": "openai", "url": "http://127.0.0.1:1/v1", "rpm": 30, "max_attempts": 2}},
+                 "watch": {"folders": [{"path": "/srv/in", "rpm": 40, "tpm": 50, "priority": 1}]}}
+                """#.utf8), path: "config.json")
+        #expect(file.settings == JobSettings(endpoint: "e", rpm: 10, tpm: 20))
+        #expect(file.endpoints["e"]?.settings == JobSettings(rpm: 30, maxAttempts: 2))
+        #expect(file.watch?.folders.first?.settings == JobSettings(priority: 1, rpm: 40, tpm: 50))
+    }
+
+    @Test("default_endpoint is still read as the top level's endpoint")
+    func defaultEndpoint() throws {
+        let file = try ConfigFile.decode(Data(#"{"default_endpoint": "e"}"#.utf8), path: "config.json")
+        #expect(file.defaultEndpoint == "e")
+    }
+
+    @Test(
+        "a limit below 1 at any level names its key",
+        arguments: ["{\"rpm\": 0}", "{\"watch\": {\"folders\": [{\"path\": \"/x\", \"concurrency\": 0}]}}"])
+    func zeroLimit(json: String) throws {
+        #expect(try Self.error(json).contains("must be at least 1, not 0"))
+    }
+}
+
+@Suite("the shipped example configuration")
+struct ExampleConfigTests {
+    @Test("systemd/config.example.json passes the key check and decodes")
+    func exampleDecodes() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let file = try ConfigFile.load(path: root.appendingPathComponent("systemd/config.example.json").path)
+        #expect(file.defaultEndpoint != nil)
+        #expect(file.watch?.folders.count == 3)
+    }
+}
