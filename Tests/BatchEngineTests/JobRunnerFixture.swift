@@ -39,7 +39,7 @@ struct RunnerFixture {
             store: store, settings: Settings(environment: ["OPENAI_BASE_URL": Self.baseURL]),
             transport: transport,
             clock: clock, logger: Logger(label: "batchd.test") { _ in SwiftLogNoOpLogHandler() },
-            identity: ProcessIdentity(
+            identity: RunOwner(
                 pid: ProcessInfo.processInfo.processIdentifier, token: UUID().uuidString),
             lease: lease, random: { 0 })
     }

@@ -59,7 +59,7 @@ public final class JobQueueService: Service {
             var started: [JobRunner] = []
             for job in candidates where active[job.id] == nil && active.count < maximumConcurrentJobs {
                 if let owner = job.owner, owner.token != env.identity.token, owner.leaseUntil > now,
-                    ProcessIdentity.isAlive(owner.pid)
+                    RunOwner.isAlive(owner.pid)
                 {
                     continue
                 }

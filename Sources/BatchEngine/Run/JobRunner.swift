@@ -44,7 +44,7 @@ public final class JobRunner: Sendable {
         let env = environment
         let start = env.clock.now
         let claim = try await env.store.claim(
-            job: jobID, by: env.identity.owner, now: start, lease: env.lease, isAlive: ProcessIdentity.isAlive
+            job: jobID, by: env.identity, now: start, lease: env.lease, isAlive: RunOwner.isAlive
         )
         let job: JobRecord
         switch claim {
@@ -157,7 +157,7 @@ public final class JobRunner: Sendable {
             return .paused(try await pause(reason, runTime: runTime, logger: logger))
         case .drained:
             let job = try await env.store.requeueDrained(
-                job: jobID, by: env.identity.owner, runTime: runTime, now: env.clock.now)
+                job: jobID, by: env.identity, runTime: runTime, now: env.clock.now)
             logger.info("job drained")
             return .drained(job)
         case .finished:
@@ -169,7 +169,7 @@ public final class JobRunner: Sendable {
             try JobReport(job: job, usage: summary.usage, estimated: summary.estimated).write(
                 to: OutputFiles(input: job.inputPath).report)
             let done = try await env.store.complete(
-                job: jobID, by: env.identity.owner, runTime: runTime, now: job.finishedAt ?? env.clock.now)
+                job: jobID, by: env.identity, runTime: runTime, now: job.finishedAt ?? env.clock.now)
             progress.update {
                 $0.counts = done.counts
                 $0.phase = .finished
@@ -187,7 +187,7 @@ public final class JobRunner: Sendable {
     private func pause(_ reason: BatchdError, runTime: Duration, logger: Logger) async throws -> JobRecord {
         let env = environment
         let job = try await env.store.pause(
-            job: jobID, by: env.identity.owner, reason: reason, runTime: runTime, now: env.clock.now)
+            job: jobID, by: env.identity, reason: reason, runTime: runTime, now: env.clock.now)
         logger.warning("job paused", metadata: ["code": "\(reason.code)", "reason": "\(reason.message)"])
         return job
     }

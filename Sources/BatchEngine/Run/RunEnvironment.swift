@@ -13,7 +13,7 @@ public struct RunEnvironment: Sendable {
     public var transport: any HTTPTransport
     public var clock: any BatchClock
     public var logger: Logger
-    public var identity: ProcessIdentity
+    public var identity: RunOwner
     /// How long a claim on a job lasts without renewal; renewed every third of it.
     public var lease: Duration
     /// A number in `0 ..< 1` for backoff jitter.
@@ -25,7 +25,7 @@ public struct RunEnvironment: Sendable {
 
     public init(
         store: Store, settings: Settings, transport: any HTTPTransport, clock: any BatchClock = SystemClock(),
-        logger: Logger, identity: ProcessIdentity = .current, lease: Duration = .seconds(30),
+        logger: Logger, identity: RunOwner = .current, lease: Duration = .seconds(30),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         drainTimeout: Duration = .seconds(60), lanes: SharedLanes = SharedLanes()
     ) {
@@ -46,14 +46,14 @@ extension RunEnvironment {
     /// Extends this process's lease on `job`; throws when another process has taken the job over,
     /// so the run stops before it could send a request twice.
     func renewLease(job: Int64, now: Timestamp) async throws {
-        let renewed = try await store.renewLease(job: job, by: identity.owner, until: now.advanced(by: lease))
+        let renewed = try await store.renewLease(job: job, by: identity, until: now.advanced(by: lease))
         if !renewed { throw Self.takenOver(job) }
     }
 
     /// ``renewLease(job:now:)`` on the calling thread, for the ingest thread.
     func renewLeaseBlocking(job: Int64, now: Timestamp) throws {
         let renewed = try store.renewLeaseBlocking(
-            job: job, by: identity.owner, until: now.advanced(by: lease))
+            job: job, by: identity, until: now.advanced(by: lease))
         if !renewed { throw Self.takenOver(job) }
     }
 
@@ -62,20 +62,9 @@ extension RunEnvironment {
     }
 }
 
-/// Identifies this process as a job's owner: its pid, and a token unique to this run of it.
-public struct ProcessIdentity: Sendable, Equatable {
-    public var pid: Int32
-    public var token: String
-
-    public init(pid: Int32, token: String) {
-        self.pid = pid
-        self.token = token
-    }
-
-    /// This process as the owner of the jobs it runs.
-    public var owner: RunOwner { RunOwner(pid: pid, token: token) }
-
-    public static let current = ProcessIdentity(
+extension RunOwner {
+    /// This process, as the owner of the jobs it runs: its pid, and a token unique to this run of it.
+    public static let current = RunOwner(
         pid: ProcessInfo.processInfo.processIdentifier, token: UUID().uuidString)
 
     /// Whether a process with this pid exists on this machine.
