@@ -20,6 +20,9 @@ public struct BatchdError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let runError = Code(rawValue: "run_error")
         /// Every request in a row was refused or could not be resolved: the endpoint is down.
         public static let endpointUnreachable = Code(rawValue: "endpoint_unreachable")
+        /// The endpoint's credential cannot be had (the token endpoint refused or did not answer),
+        /// or the endpoint refused a freshly fetched token.
+        public static let authFailed = Code(rawValue: "auth_failed")
     }
 
     public let code: Code
@@ -68,6 +71,16 @@ public struct BatchdError: Error, Sendable, Equatable, CustomStringConvertible {
             "endpoint \(JSONEscaping.quoted(endpoint)) cannot be reached: \(detail) (\(count) requests in a row,"
                 + " none answered). The job is paused with its requests still pending: check the endpoint's"
                 + " URL and that its server is up, then run `batchctl resume \(id)`")
+    }
+    /// Job `id` cannot authenticate to endpoint `endpoint`: `detail` names the credential source
+    /// and what it answered (Entra's `AADSTS…` code and text), never a token or secret. Its requests
+    /// stay pending.
+    public static func authFailed(_ endpoint: String, job id: Int64, detail: String) -> BatchdError {
+        .init(
+            .authFailed,
+            "endpoint \(JSONEscaping.quoted(endpoint)) cannot authenticate: \(detail). The job is paused with its"
+                + " requests still pending: fix the credential, then run"
+                + " `batchctl resume \(id)`")
     }
     /// Another live process runs this job.
     public static func jobBusy(_ id: Int64, pid: Int32) -> BatchdError {

@@ -18,6 +18,13 @@ extension DispatchLoop {
         case .inputModified(let detail):
             state.finished(item, now: now)
             state.stop(.inputModified(sender.input.path, detail: detail))
+        case .authFailed(let detail):
+            // Not an attempt of the request: it stays pending, its attempts unchanged.
+            recorder.retry(
+                line: request.line, attempts: item.attempts, nextAttemptAt: now,
+                code: BatchdError.Code.authFailed.rawValue, now: now)
+            state.finished(item, now: now)
+            state.stop(.authFailed(endpointName, job: jobID, detail: detail))
         case .attempt(let attempt):
             let unreachable = reachability.record(attempt)
             if case .failure(let failure) = attempt, failure.kind == .unreachable {

@@ -28,6 +28,9 @@ public struct RequestSender: Sendable {
         case inputModified(String)
         /// The send was cancelled (hard stop); nothing is recorded for it.
         case cancelled
+        /// No credential could be had, or the endpoint refused a fresh one: nothing was recorded,
+        /// and the job stops (`auth_failed`). The detail names the source and what it said.
+        case authFailed(String)
     }
 
     public let endpoint: Endpoint
@@ -111,12 +114,8 @@ public struct RequestSender: Sendable {
             expected = Self.expectedAnswer(path: path, body: body)
         }
         do {
-            var headers = try await endpoint.credential.authenticationHeaders()
-            headers.add(name: "Content-Type", value: contentType)
-            headers.add(name: "User-Agent", value: "batchd/0.1")
-            let outbound = OutboundRequest(url: url, headers: headers, content: content)
-            let sentAt = clock.now
-            var answer = try await transport.send(outbound, timeout: timeout(request.model))
+            var (answer, sentAt) = try await sendAuthenticated(
+                url: url, content: content, contentType: contentType, timeout: timeout(request.model))
             answer.latency = .milliseconds(max(0, clock.now.milliseconds - sentAt.milliseconds))
             do {
                 var shaped = try await shape(answer, expected: expected, customID: request.customID)
@@ -128,6 +127,10 @@ public struct RequestSender: Sendable {
             }
         } catch is CancellationError {
             return .cancelled
+        } catch let failure as TokenFailure {
+            return Task.isCancelled ? .cancelled : .authFailed(failure.description)
+        } catch let refused as CredentialRefused {
+            return .authFailed(refused.detail)
         } catch let failure as TransportFailure {
             return Task.isCancelled ? .cancelled : .attempt(.failure(failure))
         } catch {

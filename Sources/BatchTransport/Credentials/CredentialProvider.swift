@@ -7,6 +7,16 @@ import BatchCore
 /// headers; `description` never shows it.
 public protocol CredentialProvider: Sendable, CustomStringConvertible {
     func authenticationHeaders() async throws -> HTTPHeaderFields
+    /// Whether a refused request (a 401) may succeed with fresh headers: the credential's tokens
+    /// are fetched and refreshed (Entra ID), not fixed (an API key).
+    var refreshes: Bool { get }
+    /// The endpoint answered 401 to a request sent with `sent`: the next headers are fresh ones.
+    func rejected(_ sent: HTTPHeaderFields) async
+}
+
+extension CredentialProvider {
+    public var refreshes: Bool { false }
+    public func rejected(_ sent: HTTPHeaderFields) async {}
 }
 
 /// A static API key, sent as Azure's `api-key` header or as `Authorization: Bearer`.
