@@ -24,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        // RSA signatures of Entra ID client assertions (and their checks in the simulator); certificates.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
     ],
     targets: [
         // The system SQLite library (Debian: libsqlite3-dev).
@@ -62,6 +66,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 // NIOConnectionError: what a refused connection or an unknown host name throws.
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // SHA-256 and RS256 for Entra ID client assertions.
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -115,7 +122,13 @@ let package = Package(
         // Fakes and helpers shared by the tests.
         .target(
             name: "BatchTesting",
-            dependencies: ["BatchCore", "BatchStore", "BatchTransport", "BatchConfig", "BatchEngine"],
+            dependencies: [
+                "BatchCore", "BatchStore", "BatchTransport", "BatchConfig", "BatchEngine",
+                // A real RSA key and self-signed certificate for the client-certificate tests.
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -163,7 +176,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "BatchTransportTests",
-            dependencies: ["BatchTransport", "BatchCore", "BatchTesting", "BatchSimulator"],
+            dependencies: [
+                "BatchTransport", "BatchCore", "BatchTesting", "BatchSimulator",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

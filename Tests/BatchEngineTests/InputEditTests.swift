@@ -6,6 +6,10 @@ import BatchTransport
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Inputs edited in place, or only touched, under a job: only the content decides.
 @Suite("JobRunner: inputs edited or touched under a job")
 struct InputEditTests {

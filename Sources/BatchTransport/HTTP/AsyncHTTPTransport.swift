@@ -43,6 +43,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
             outbound.headers.add(name: field.name, value: field.value)
         }
         switch request.content {
+        case .bytes(let bytes) where bytes.isEmpty && request.method == "GET":
+            break  // a GET (managed identity's token endpoints) carries no body
         case .bytes(let bytes):
             outbound.body = .bytes(ByteBuffer(bytes: bytes))
         case .multipart(let form):
