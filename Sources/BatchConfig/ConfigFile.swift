@@ -92,6 +92,8 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         public var responsesAPIVersion: String?
         public var apiKeyEnv: String?
         public var apiKeyFile: String?
+        /// Azure only: how requests authenticate (``AuthEntry``); without it, with the API key.
+        public var auth: AuthEntry? = nil
         /// Settings of every lane on this endpoint (``JobSettings/sendingKeys``).
         public var settings: JobSettings
         /// Settings of one deployment's (Azure) or model's (OpenAI) lane.
@@ -118,6 +120,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
             case responsesAPIVersion = "responses_api_version"
             case apiKeyEnv = "api_key_env"
             case apiKeyFile = "api_key_file"
+            case auth
         }
 
         public init(from decoder: any Decoder) throws {
@@ -128,6 +131,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
             responsesAPIVersion = try container.decodeIfPresent(String.self, forKey: .responsesAPIVersion)
             apiKeyEnv = try container.decodeIfPresent(String.self, forKey: .apiKeyEnv)
             apiKeyFile = try container.decodeIfPresent(String.self, forKey: .apiKeyFile)
+            auth = try container.decodeIfPresent(AuthEntry.self, forKey: .auth)
             settings = try JobSettings(from: decoder)
             deployments = try container.decodeIfPresent([String: JobSettings].self, forKey: .deployments)
         }
@@ -141,6 +145,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
             try container.encodeIfPresent(responsesAPIVersion, forKey: .responsesAPIVersion)
             try container.encodeIfPresent(apiKeyEnv, forKey: .apiKeyEnv)
             try container.encodeIfPresent(apiKeyFile, forKey: .apiKeyFile)
+            try container.encodeIfPresent(auth, forKey: .auth)
             try container.encodeIfPresent(deployments, forKey: .deployments)
         }
     }

@@ -30,6 +30,7 @@ indirect enum KeySchema: Sendable {
         [
             "type": .value, "url": .value, "api_version": .value, "responses_api_version": .value,
             "api_key_env": .value, "api_key_file": .value, "deployments": .names(deployment),
+            "auth": AuthEntry.schema,
         ], settings: JobSettings.sendingKeys)
     static let folder = settingsObject(["path": .value], settings: JobSettings.keys)
     static let watch = KeySchema.object([

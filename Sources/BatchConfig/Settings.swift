@@ -6,8 +6,8 @@ import Foundation
 /// from the environment (named as in the official SDKs) and the optional ``ConfigFile``.
 ///
 /// Without a config file the environment defines one endpoint, `default`:
-/// `AZURE_OPENAI_ENDPOINT` + `AZURE_OPENAI_API_KEY` + `OPENAI_API_VERSION` (Azure; wins when set),
-/// else `OPENAI_BASE_URL` (default `https://api.openai.com/v1`) + `OPENAI_API_KEY`.
+/// `AZURE_OPENAI_ENDPOINT` + `AZURE_OPENAI_API_KEY` + `OPENAI_API_VERSION` (Azure; wins when set;
+/// without `AZURE_OPENAI_API_KEY`, Microsoft Entra ID as `DefaultAzureCredential` finds it), else `OPENAI_BASE_URL` (default `https://api.openai.com/v1`) + `OPENAI_API_KEY`.
 public struct Settings: Sendable {
     public static let defaultEndpointName = "default"
     public static let defaultConcurrency = 64
@@ -16,6 +16,8 @@ public struct Settings: Sendable {
 
     public var file: ConfigFile
     public var environment: [String: String]
+    /// What Entra ID token sources run with; `nil`: the process's own (``IdentityServices/shared``).
+    public var identity: IdentityServices? = nil
 
     public init(file: ConfigFile = ConfigFile(), environment: [String: String]) {
         self.file = file
@@ -102,11 +104,7 @@ public struct Settings: Sendable {
     private func environmentEndpoint() throws -> Endpoint {
         let env = environment
         if let azure = env["AZURE_OPENAI_ENDPOINT"], !azure.isEmpty {
-            guard let key = env["AZURE_OPENAI_API_KEY"], !key.isEmpty else {
-                throw ConfigurationError(
-                    "AZURE_OPENAI_ENDPOINT is set but AZURE_OPENAI_API_KEY is not: set it to the resource's key"
-                )
-            }
+            let key = env["AZURE_OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
             let version = env["OPENAI_API_VERSION"].flatMap { $0.isEmpty ? nil : $0 }
             guard let version else {
                 throw ConfigurationError(
@@ -114,9 +112,12 @@ public struct Settings: Sendable {
                         + " 2024-10-21, or v1 for the /openai/v1 API")
             }
             try Self.checkURL(azure, what: "AZURE_OPENAI_ENDPOINT")
+            let credential = try azureCredential(
+                auth: key == nil ? AuthEntry(type: "entra") : nil, key: key, url: azure,
+                keyPath: "AZURE_OPENAI_ENDPOINT")
             return Endpoint(
                 name: Self.defaultEndpointName, flavor: .azure(apiVersion: version), baseURL: azure,
-                credential: APIKeyCredential(key: key, style: .apiKeyHeader))
+                credential: credential)
         }
         let base = env["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.openai.com/v1"
         try Self.checkURL(base, what: "OPENAI_BASE_URL")
@@ -143,14 +144,15 @@ public struct Settings: Sendable {
                 throw ConfigurationError(
                     "\(keyPath).api_version is missing: set it to e.g. 2024-10-21, or v1")
             }
-            guard let key else {
-                throw ConfigurationError("\(keyPath) has no key: set api_key_env or api_key_file")
-            }
+            let credential = try azureCredential(auth: entry.auth, key: key, url: entry.url, keyPath: keyPath)
             let responsesVersion = entry.responsesAPIVersion.flatMap { $0.isEmpty ? nil : $0 }
             return Endpoint(
                 name: name, flavor: .azure(apiVersion: version, responsesAPIVersion: responsesVersion),
-                baseURL: entry.url, credential: APIKeyCredential(key: key, style: .apiKeyHeader))
+                baseURL: entry.url, credential: credential)
         case "openai":
+            if entry.auth != nil {
+                throw ConfigurationError("\(keyPath).auth applies to Azure endpoints only: remove it")
+            }
             if entry.responsesAPIVersion != nil {
                 throw ConfigurationError(
                     "\(keyPath).responses_api_version applies to Azure endpoints only: remove it")

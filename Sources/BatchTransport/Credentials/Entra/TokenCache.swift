@@ -8,7 +8,7 @@ import BatchCore
 /// others wait for), and hands its outcome to every waiting request. Time comes from the injected
 /// clock; nothing here sleeps: refreshes start when a request finds its token due.
 public actor TokenCache {
-    public let source: any TokenSource
+    public nonisolated let source: any TokenSource
     private let clock: any BatchClock
     private var state = TokenRefreshState()
     private var waiters: [CheckedContinuation<AccessToken, any Error>] = []
