@@ -74,6 +74,14 @@ public final class Simulator: Sendable {
         core.releaseHeld()
     }
 
+    /// The Entra ID side's counters (all zero without ``SimulatorConfiguration/entra``).
+    public var identityStats: IdentityStats { core.identity?.issuer.snapshot ?? IdentityStats() }
+
+    /// Expires every token issued so far: the next API request with one gets Azure's 401.
+    public func expireTokens() {
+        core.identity?.issuer.expireAll()
+    }
+
     /// How many requests are held now.
     public var heldCount: Int { core.heldCount }
 

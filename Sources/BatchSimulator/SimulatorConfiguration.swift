@@ -38,6 +38,9 @@ public struct SimulatorConfiguration: Sendable {
     public var embeddingDimensions: Int = 8
     /// Which 429 body/header flavour to send.
     public var rateLimitStyle: RateLimitStyle = .azure
+    /// When set, the simulator is also a Microsoft Entra ID (token endpoint, IMDS, App Service)
+    /// and API requests need a bearer token it issued (``EntraSimulation``).
+    public var entra: EntraSimulation? = nil
 
     /// A configuration with the defaults: loopback, any port, no key, no latency, no limits, no faults.
     public init() {}

@@ -16,10 +16,13 @@ final class SimulatorCore: Sendable {
     private let connections = Locked(0)
     private let gate = Locked(Gate())
     private let idPrefix = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
+    /// The Entra ID side, when configured.
+    let identity: IdentityEndpoints?
 
     init(configuration: SimulatorConfiguration) {
         self.configuration = configuration
         limiter = RateLimiter(rpm: configuration.rpm, tpm: configuration.tpm)
+        identity = configuration.entra.map { IdentityEndpoints(simulation: $0) }
         answers = RateLimitAnswers(
             style: configuration.rateLimitStyle, rpm: configuration.rpm, tpm: configuration.tpm)
     }
@@ -72,6 +75,7 @@ final class SimulatorCore: Sendable {
 
     /// Decides what to do with one complete request.
     func process(_ request: SimRequest) -> Outcome {
+        if let answer = identity?.answer(request) { return .respond(answer, delay: .zero) }
         if request.uri == "/_sim/stats" || request.uri.hasPrefix("/_sim/stats?") {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
@@ -121,7 +125,11 @@ final class SimulatorCore: Sendable {
     }
 
     private func decide(_ request: SimRequest, route: Route?, idSuffix: String) -> Verdict {
-        if let key = configuration.apiKey, !Self.authorized(request.headers, key: key) {
+        if let identity {
+            if let refusal = identity.refusal(request.headers, apiKey: configuration.apiKey) {
+                return .answer(refusal, delayed: false)
+            }
+        } else if let key = configuration.apiKey, !Self.authorized(request.headers, key: key) {
             return .answer(ErrorResponses.invalidAPIKey, delayed: false)
         }
         guard let route else { return .answer(ErrorResponses.notFound(request.uri), delayed: false) }

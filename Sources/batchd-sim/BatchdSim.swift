@@ -45,6 +45,7 @@ struct BatchdSim: AsyncParsableCommand {
     var embeddingDimensions: Int = 8
     @Option(help: "429 flavour: azure or openai.")
     var style: String = "azure"
+    @OptionGroup(title: "Microsoft Entra ID") var entra: EntraOptions
 
     func validate() throws {
         guard Self.isLoopback(host) else {
@@ -66,6 +67,7 @@ struct BatchdSim: AsyncParsableCommand {
         }
         if let rpm, rpm <= 0 { throw ValidationError("--rpm must be positive.") }
         if let tpm, tpm <= 0 { throw ValidationError("--tpm must be positive.") }
+        if entra.tokenLifetime <= 0 { throw ValidationError("--token-lifetime must be positive.") }
     }
 
     /// Whether `host` is `localhost`, `::1` or an IPv4 address in 127.0.0.0/8.
@@ -93,6 +95,7 @@ struct BatchdSim: AsyncParsableCommand {
         configuration.hangDuration = .milliseconds(Int64(hangSeconds * 1000))
         configuration.embeddingDimensions = embeddingDimensions
         configuration.rateLimitStyle = RateLimitStyle(rawValue: style.lowercased()) ?? .azure
+        configuration.entra = try entra.simulation()
 
         let simulator = Simulator(configuration: configuration)
         let boundPort = try await simulator.start()
