@@ -6,8 +6,12 @@ import BatchTransport
 import Foundation
 import Testing
 
+// `timespec` comes through whichever C module claimed <time.h> first in this build.
 #if canImport(Glibc)
     import Glibc
+#endif
+#if canImport(CoreFoundation)
+    import CoreFoundation
 #endif
 
 /// Inputs edited in place, or only touched, under a job: only the content decides.

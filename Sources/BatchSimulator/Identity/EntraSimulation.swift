@@ -24,8 +24,9 @@ public struct EntraSimulation: Sendable {
     public init() {}
 }
 
-/// Counters of the simulator's Entra ID side (``Simulator/identityStats``).
-public struct IdentityStats: Sendable, Equatable {
+/// Counters of the simulator's Entra ID side (``Simulator/identityStats``), also served as JSON at
+/// `GET /_sim/identity`.
+public struct IdentityStats: Sendable, Equatable, Codable {
     /// Requests to the token, IMDS and App Service endpoints.
     public var tokenRequests = 0
     /// Tokens issued.

@@ -13,6 +13,7 @@ import NIOHTTP1
 ///   (IMDS) and `GET /msi/token?api-version=2019-08-01&resource=…` with `X-IDENTITY-HEADER` (App
 ///   Service): `expires_on` and `expires_in` as strings, as both do.
 /// - API requests: a missing, unknown or expired bearer token gets Azure's 401.
+/// - `GET /_sim/identity`: the counters (``IdentityStats``) as JSON.
 struct IdentityEndpoints: Sendable {
     let simulation: EntraSimulation
     let issuer: TokenIssuer
@@ -29,6 +30,13 @@ struct IdentityEndpoints: Sendable {
         let uri = request.uri
         let path = String(uri.prefix { $0 != "?" })
         let query = Self.form(uri.contains("?") ? String(uri.drop { $0 != "?" }.dropFirst()) : "")
+        if path == "/_sim/identity" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let body =
+                (try? encoder.encode(issuer.snapshot)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            return SimResponse(status: .ok, contentType: "application/json", body: body)
+        }
         if path.hasSuffix("/oauth2/v2.0/token"), request.method == .POST {
             issuer.countTokenRequest()
             let tenant = path.dropFirst().prefix { $0 != "/" }
