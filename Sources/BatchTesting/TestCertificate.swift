@@ -15,6 +15,11 @@ public struct TestCertificate: Sendable {
     /// The certificate alone, PEM.
     public let certificatePEM: String
 
+    /// A certificate made once per test process (RSA key generation is slow in debug builds).
+    public static let shared = Result { try TestCertificate() }
+    /// A second one, with another key: a certificate the other side does not know.
+    public static let other = Result { try TestCertificate(commonName: "someone-else") }
+
     public init(commonName: String = "batchd-test") throws {
         key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let name = try DistinguishedName { CommonName(commonName) }

@@ -54,15 +54,14 @@ struct EntraJobTests {
         }
     }
 
-    @Test("a wrong secret pauses the job auth_failed with the AADSTS code; resume continues once fixed")
+    @Test(
+        "a wrong secret pauses the job auth_failed with the AADSTS code at once; resume continues once fixed")
     func wrongSecretPausesThenResumes() async throws {
         let ids = (1...20).map { "r\($0)" }
         let job = try await fixture.submit(fixture.writeInput(customIDs: ids))
         let wrong = transport(right: "right")
-        let started = ContinuousClock.now
         let outcome = try await JobRunner(jobID: job.id, environment: environment(wrong, secret: "wrong"))
             .run()
-        let elapsed = ContinuousClock.now - started
         guard case .paused(let paused) = outcome else {
             Issue.record("expected paused, got \(outcome)")
             return
@@ -78,7 +77,6 @@ struct EntraJobTests {
         #expect(try fixture.pending(job.id).allSatisfy { $0.attempts == 0 })
         #expect(wrong.requests.allSatisfy { $0.url.hasSuffix("/oauth2/v2.0/token") }, "no API request sent")
         #expect(wrong.requests.count <= 2, "one token request per fetch, not one per line")
-        #expect(elapsed < .seconds(5))
 
         let now = fixture.clock.now
         _ = try fixture.store.write { try $0.resume(job: job.id, now: now) }

@@ -88,8 +88,8 @@ struct SimulatorEntraTests {
 
     @Test("client certificate: the signed assertion is verified against the registered certificate")
     func clientCertificate() async throws {
-        let registered = try TestCertificate()
-        let other = try TestCertificate(commonName: "someone-else")
+        let registered = try TestCertificate.shared.get()
+        let other = try TestCertificate.other.get()
         var simulation = EntraSimulation()
         simulation.certificatePEM = registered.certificatePEM
         try await withSimulator(simulation) { base, manual, _ in

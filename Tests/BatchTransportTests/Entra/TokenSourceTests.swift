@@ -110,7 +110,7 @@ struct TokenSourceTests {
 
     @Test("client certificate: an RS256 assertion with x5t#S256 that verifies with the certificate's key")
     func clientCertificate() async throws {
-        let made = try TestCertificate()
+        let made = try TestCertificate.shared.get()
         let file = directory.path("cert.pem")
         try made.pem.write(toFile: file, atomically: true, encoding: .utf8)
         let transport = ScriptedTransport { _, _ in Self.tokenAnswer }
@@ -138,7 +138,7 @@ struct TokenSourceTests {
 
     @Test("a PEM file without its private key is refused, naming the file")
     func certificateWithoutKey() throws {
-        let made = try TestCertificate()
+        let made = try TestCertificate.shared.get()
         #expect(throws: TokenFailure.self) {
             try ClientCertificate(pem: made.certificatePEM, origin: "only-cert.pem")
         }
