@@ -74,6 +74,23 @@ struct TokenCacheTests {
         #expect(await cache.fetches == source.fetches)
     }
 
+    @Test("a request cancelled while it waits stops waiting; the fetch goes on for the others")
+    func cancelledWaiter() async throws {
+        let source = ScriptedTokenSource(gated: true, clock: clock, life: .seconds(60))
+        let cache = TokenCache(source: source, clock: clock)
+        let cancelled = Task { try await cache.token() }
+        let other = Task { try await cache.token() }
+        #expect(await clock.waitUntil { source.waiting == 1 })
+        for _ in 0..<100_000 where await cache.waiting < 2 { await Task.yield() }
+        #expect(await cache.waiting == 2)
+        cancelled.cancel()
+        await #expect(throws: CancellationError.self) { try await cancelled.value }
+        #expect(await cache.waiting == 1)
+        source.release()
+        #expect(try await other.value.value == "token-1")
+        #expect(source.fetches == 1)
+    }
+
     @Test("a failed fetch fails every waiting request with the source's error")
     func failure() async throws {
         let refusal = TokenFailure(

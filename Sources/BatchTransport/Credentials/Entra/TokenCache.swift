@@ -6,12 +6,14 @@ import BatchCore
 /// The thin shell around ``TokenRefreshState``: it asks the state what to do, runs the one fetch
 /// the state allows in a task of its own (so that a cancelled request never cancels the fetch
 /// others wait for), and hands its outcome to every waiting request. Time comes from the injected
-/// clock; nothing here sleeps: refreshes start when a request finds its token due.
+/// clock; nothing here sleeps: refreshes start when a request finds its token due. A request
+/// cancelled while it waits for a fetch throws `CancellationError` at once.
 public actor TokenCache {
     public nonisolated let source: any TokenSource
     private let clock: any BatchClock
     private var state = TokenRefreshState()
-    private var waiters: [CheckedContinuation<AccessToken, any Error>] = []
+    private var waiters: [Int: CheckedContinuation<AccessToken, any Error>] = [:]
+    private var nextWaiter = 0
     /// Fetches started so far (each a request to the token endpoint, or a run of the command).
     public private(set) var fetches = 0
 
@@ -46,9 +48,30 @@ public actor TokenCache {
         state.rejected(token)
     }
 
+    /// Waits for the fetch running; a cancelled caller stops waiting at once (the fetch goes on
+    /// for the others).
     private func wait() async throws -> AccessToken {
-        try await withCheckedThrowingContinuation { waiters.append($0) }
+        let id = nextWaiter
+        nextWaiter += 1
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                if Task.isCancelled {
+                    continuation.resume(throwing: CancellationError())
+                } else {
+                    waiters[id] = continuation
+                }
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
     }
+
+    private func cancelWaiter(_ id: Int) {
+        waiters.removeValue(forKey: id)?.resume(throwing: CancellationError())
+    }
+
+    /// Requests waiting for the fetch running now.
+    public var waiting: Int { waiters.count }
 
     private func startFetch() {
         fetches += 1
@@ -70,8 +93,8 @@ public actor TokenCache {
         case .success(let token): state.fetchSucceeded(token, now: now)
         case .failure: state.fetchFailed(now: now)
         }
-        let waiting = waiters
-        waiters = []
+        let waiting = waiters.values
+        waiters = [:]
         for waiter in waiting { waiter.resume(with: result.mapError { $0 as any Error }) }
     }
 }
