@@ -7,7 +7,8 @@ import Foundation
 ///
 /// Without a config file the environment defines one endpoint, `default`:
 /// `AZURE_OPENAI_ENDPOINT` + `AZURE_OPENAI_API_KEY` + `OPENAI_API_VERSION` (Azure; wins when set;
-/// without `AZURE_OPENAI_API_KEY`, Microsoft Entra ID as `DefaultAzureCredential` finds it), else `OPENAI_BASE_URL` (default `https://api.openai.com/v1`) + `OPENAI_API_KEY`.
+/// without `AZURE_OPENAI_API_KEY`, Microsoft Entra ID as `DefaultAzureCredential` finds it), else
+/// `OPENAI_BASE_URL` (default `https://api.openai.com/v1`) + `OPENAI_API_KEY`.
 public struct Settings: Sendable {
     public static let defaultEndpointName = "default"
     public static let defaultConcurrency = 64
