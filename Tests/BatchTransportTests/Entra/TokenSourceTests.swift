@@ -209,6 +209,33 @@ struct TokenSourceTests {
         #expect(second?.message.contains("Identity not found") == true)
     }
 
+    @Test("IMDS after its probe: 404, 429 and 5xx are retried after 1 s, then 2 s; a 403 is not")
+    func imdsRetries() async throws {
+        let transport = ScriptedTransport { _, index in
+            switch index {
+            case 0: .json(200, #"{"access_token":"first","expires_in":"3600"}"#)
+            case 1: .json(503, "{}")
+            case 2: .json(429, "{}")
+            case 3: .json(200, #"{"access_token":"second","expires_in":"3600"}"#)
+            default: .json(403, #"{"error":"forbidden","error_description":"no"}"#)
+            }
+        }
+        let source = ManagedIdentitySource(
+            kind: .imds(base: "http://127.0.0.1:7"), clientID: nil, cloud: cloud, http: http(transport))
+        #expect(try await source.fetchToken().value == "first")
+        let second = Task { try await source.fetchToken() }
+        #expect(await clock.waitForSleepers(1))
+        #expect(clock.deadlines == [clock.now.advanced(by: .seconds(1))])
+        clock.advance(by: .seconds(1))
+        #expect(await clock.waitUntil { clock.sleeperCount == 1 && transport.requests.count == 3 })
+        #expect(clock.deadlines == [clock.now.advanced(by: .seconds(2))])
+        clock.advance(by: .seconds(2))
+        #expect(try await second.value.value == "second")
+        let error = await #expect(throws: TokenFailure.self) { try await source.fetchToken() }
+        #expect(error?.kind == .rejected)
+        #expect(transport.requests.count == 5)
+    }
+
     @Test("Azure CLI: az account get-access-token --output json --resource, expires_on read")
     func azureCLI() async throws {
         let runner = ScriptedCommandRunner { _ in
