@@ -112,12 +112,12 @@ extension AsyncHTTPTransportTests {
         arguments: ["127.0.0.1", "localhost"])
     func refusedAtOnce(host: String) async throws {
         let port = try RefusedPort.make()
-        let transport = AsyncHTTPTransport(connectionsPerHost: 4)  // the default 10 s connect timeout
-        let started = ContinuousClock.now
+        // A connect timeout (10 s by default) would not give this message, which only a refusal
+        // (ECONNREFUSED) gives: it proves the refusal ended the attempt, without timing the test.
+        let transport = AsyncHTTPTransport(connectionsPerHost: 4)
         let result = await Result(catching: {
             try await transport.send(chat("http://\(host):\(port)", content: "x"), timeout: .seconds(30))
         })
-        let elapsed = ContinuousClock.now - started
         try await transport.shutdown()
         guard case .failure(let error) = result else {
             Issue.record("expected a failure, got an answer")
@@ -126,7 +126,6 @@ extension AsyncHTTPTransportTests {
         let failure = try #require(error as? TransportFailure)
         #expect(failure.message == "connection refused by \(host):\(port): nothing is listening there")
         #expect(failure.kind.rawValue == "endpoint_unreachable")
-        #expect(elapsed < .seconds(3), "not after the connect timeout")
     }
 }
 
