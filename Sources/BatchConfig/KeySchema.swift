@@ -35,10 +35,18 @@ indirect enum KeySchema: Sendable {
     static let watch = KeySchema.object([
         "quiet_seconds": .value, "poll_seconds": .value, "folders": .list(folder),
     ])
+    /// A price entry: the name of a model to price as (a string, not checked here), or a price.
+    static let price = KeySchema.object(
+        Dictionary(
+            uniqueKeysWithValues: ModelPrice.keys.map { key in
+                (key, key == "live" || key == "batch" ? rates : .value)
+            }))
+    static let rates = KeySchema.object(
+        Dictionary(uniqueKeysWithValues: ModelPrice.Rates.keys.map { ($0, KeySchema.value) }))
     static let configFile = settingsObject(
         [
             "default_endpoint": .value, "endpoints": .names(endpoint), "watch": watch,
-            "allowed_file_roots": .value, "max_upload_bytes": .value,
+            "allowed_file_roots": .value, "max_upload_bytes": .value, "prices": .names(price),
         ], settings: JobSettings.sendingKeys + [JobSettings.CodingKeys.endpoint.rawValue])
     static let sidecar = settingsObject([:], settings: JobSettings.keys)
 
