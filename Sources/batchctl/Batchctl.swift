@@ -12,6 +12,8 @@ struct Batchctl: AsyncParsableCommand {
 
             Shell completions: batchctl --generate-completion-script bash (or zsh, fish).
             """,
-        subcommands: [Run.self, Submit.self, Validate.self, List.self, Status.self, Resume.self]
+        subcommands: [
+            Run.self, Submit.self, Validate.self, List.self, Status.self, Errors.self, Resume.self,
+        ]
     )
 }
