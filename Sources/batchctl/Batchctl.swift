@@ -13,7 +13,9 @@ struct Batchctl: AsyncParsableCommand {
             Shell completions: batchctl --generate-completion-script bash (or zsh, fish).
             """,
         subcommands: [
-            Run.self, Submit.self, Validate.self, List.self, Status.self, Errors.self, Resume.self,
+            Run.self, Submit.self, Validate.self, List.self, Status.self, Errors.self, Pause.self,
+            Resume.self,
+            Cancel.self,
         ]
     )
 }

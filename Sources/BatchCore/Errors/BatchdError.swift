@@ -20,6 +20,10 @@ public struct BatchdError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let runError = Code(rawValue: "run_error")
         /// Every request in a row was refused or could not be resolved: the endpoint is down.
         public static let endpointUnreachable = Code(rawValue: "endpoint_unreachable")
+        /// A user paused the job (`batchctl pause`).
+        public static let pausedByUser = Code(rawValue: "paused_by_user")
+        /// A user cancelled the job (`batchctl cancel`); also the code of each line it left unanswered.
+        public static let cancelled = Code(rawValue: "cancelled")
     }
 
     public let code: Code
@@ -72,6 +76,14 @@ public struct BatchdError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Another live process runs this job.
     public static func jobBusy(_ id: Int64, pid: Int32) -> BatchdError {
         .init(.jobBusy, "job \(id) is being run by another process (pid \(pid)); wait for it or stop it")
+    }
+    /// A user paused job `id`; `batchctl resume` continues it.
+    public static func pausedByUser(_ id: Int64) -> BatchdError {
+        .init(.pausedByUser, "paused by the user (batchctl pause); run `batchctl resume \(id)` to continue")
+    }
+    /// A user cancelled job `id`.
+    public static func cancelled(_ id: Int64) -> BatchdError {
+        .init(.cancelled, "cancelled by the user (batchctl cancel)")
     }
     /// A failure of no known kind (the message is the error's own description).
     public static func runError(_ message: String) -> BatchdError { .init(.runError, message) }
