@@ -18,7 +18,7 @@ struct UserStopTests {
     func pollUntil(_ condition: () -> Bool) async -> Bool {
         for _ in 0..<40 {
             if await fixture.clock.waitUntil(maxYields: 20_000, condition) { return true }
-            fixture.clock.advance(by: JobRunner.stopPollInterval)
+            fixture.clock.advance(by: .milliseconds(250))
         }
         return condition()
     }
@@ -32,7 +32,9 @@ struct UserStopTests {
             await gate.wait()
             return RunnerFixture.ok(request)
         }
-        return (job, transport, gate, fixture.runner(job, transport))
+        var environment = fixture.environment(transport)
+        environment.stopPoll = StopPoll(interval: .milliseconds(250), clock: fixture.clock)
+        return (job, transport, gate, JobRunner(jobID: job.id, environment: environment))
     }
 
     @Test(

@@ -6,22 +6,19 @@ import Logging
 /// (the daemon, a `batchctl run` in another terminal): the request is on the job's row, and the
 /// run polls it.
 ///
-/// Guarantees: a request recorded while the run goes on is seen within ``stopPollInterval``
+/// Guarantees: a request recorded while the run goes on is seen within ``StopPoll/interval``
 /// (plus one read of the row); the run then starts no new request, awaits and records those in
 /// flight (as a graceful stop does, up to the drain timeout), and ends paused (`paused_by_user`)
 /// or cancelled (every line without an outcome given a `cancelled` error line, the report
 /// written). A request recorded before the run claimed the job is seen before anything is sent.
 extension JobRunner {
-    /// How often a run reads its job's stop request.
-    public static let stopPollInterval: Duration = .milliseconds(250)
-
     /// Polls the job's stop request until the task is cancelled; hands each new one to the run.
     func watchStopRequests() async {
         let env = environment
         while !Task.isCancelled {
             if let request = try? await env.store.stopRequest(job: jobID) { stop(for: request) }
             do {
-                try await env.clock.sleep(for: Self.stopPollInterval)
+                try await env.stopPoll.clock.sleep(for: env.stopPoll.interval)
             } catch {
                 return
             }
@@ -61,4 +58,20 @@ extension JobRunner {
             to: OutputFiles(input: job.inputPath).report)
         return job
     }
+}
+
+/// How a run polls its job's stop request: every `interval` on `clock`. The poll watches another
+/// process's writes, so it runs on wall-clock time (``SystemClock``) even when a test drives the
+/// run's own schedule with a manual clock; tests of the poll itself inject one.
+public struct StopPoll: Sendable {
+    public var interval: Duration
+    public var clock: any BatchClock
+
+    public init(interval: Duration, clock: any BatchClock) {
+        self.interval = interval
+        self.clock = clock
+    }
+
+    /// Every 250 ms of wall-clock time.
+    public static let standard = StopPoll(interval: .milliseconds(250), clock: SystemClock())
 }

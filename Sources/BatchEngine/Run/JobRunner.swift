@@ -142,7 +142,7 @@ public final class JobRunner: Sendable {
             weight: FairShare.weight(priority: job.priority), input: current.fingerprint,
             sender: sender,
             recorder: recorder,
-            environment: env, progress: progress, logger: logger)
+            environment: env, progress: progress, logger: logger, spendGate: try await spendGate(current))
         let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self)
         let alreadyDraining = signals.withLock { signals in
             signals.continuation = continuation
