@@ -13,6 +13,16 @@ public struct LimitCrossing: Sendable, Equatable, Codable {
         case code, limit, found, message
         case firstLine = "first_line"
     }
+
+    /// Every key, `first_line` as `null` when no one line crosses the limit (a stable schema).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
+        try container.encode(limit, forKey: .limit)
+        try container.encode(found, forKey: .found)
+        try container.encode(firstLine, forKey: .firstLine)
+        try container.encode(message, forKey: .message)
+    }
 }
 
 /// The limits of the hosted APIs a file is checked against by `batchctl validate`: batchd sends
