@@ -13,7 +13,7 @@ struct Batchctl: AsyncParsableCommand {
             Shell completions: batchctl --generate-completion-script bash (or zsh, fish).
             """,
         subcommands: [
-            Run.self, Submit.self, Validate.self, List.self, Status.self, Errors.self, Pause.self,
+            Run.self, Submit.self, Validate.self, List.self, Status.self, Errors.self, Watch.self, Pause.self,
             Resume.self,
             Cancel.self, Remove.self, Clean.self,
         ]
