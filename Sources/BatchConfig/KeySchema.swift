@@ -48,7 +48,8 @@ indirect enum KeySchema: Sendable {
             "default_endpoint": .value, "endpoints": .names(endpoint), "watch": watch,
             "allowed_file_roots": .value, "max_upload_bytes": .value, "prices": .names(price),
         ],
-        settings: JobSettings.sendingKeys + [JobSettings.CodingKeys.endpoint, .maxCost].map(\.rawValue))
+        settings: JobSettings.sendingKeys
+            + [JobSettings.CodingKeys.endpoint, .maxCost, .ordered].map(\.rawValue))
     static let sidecar = settingsObject([:], settings: JobSettings.keys)
 
     /// Checks the JSON text `json`; an invalid document is left for the decoder to report.
@@ -99,7 +100,7 @@ indirect enum KeySchema: Sendable {
         if JobSettings.keys.contains(key) {
             return
                 "\(place): \(key) cannot be set here (it belongs to a job: the command line, a watch folder"
-                + " or a sidecar\(key == "endpoint" || key == "max_cost" ? ", or the top level" : ""))"
+                + " or a sidecar\(["endpoint", "max_cost", "ordered"].contains(key) ? ", or the top level" : ""))"
         }
         guard let nearest = KeySuggestion.nearest(to: key, among: Array(known)) else {
             return "\(place): unknown key (known here: \(known.sorted().joined(separator: ", ")))"

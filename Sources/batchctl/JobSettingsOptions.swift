@@ -36,6 +36,9 @@ struct JobSettingsOptions: ParsableArguments {
     )
     var maxCost: Double?
 
+    @Flag(help: "Put the results and errors files in input line order once the job completes.")
+    var ordered = false
+
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let rpm, rpm < 1 { throw ValidationError("--rpm must be at least 1") }
@@ -52,6 +55,7 @@ struct JobSettingsOptions: ParsableArguments {
     var jobSettings: JobSettings {
         JobSettings(
             endpoint: endpoint, priority: priority, concurrency: concurrency, rpm: rpm, tpm: tpm,
-            maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout, maxCost: maxCost)
+            maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout, maxCost: maxCost,
+            ordered: ordered ? true : nil)
     }
 }

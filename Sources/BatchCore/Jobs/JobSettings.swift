@@ -21,10 +21,15 @@ public struct JobSettings: Codable, Sendable, Equatable {
     public var requestTimeoutSeconds: Double?
     /// The most the job may spend, in US dollars (``SpendingCap``); a job's own setting.
     public var maxCost: Double?
+    /// Whether the results and errors files are put in input line order once the job completes
+    /// (default: completion order); a job's own setting.
+    public var ordered: Bool?
 
     public init(
         endpoint: String? = nil, priority: Int? = nil, concurrency: Int? = nil, rpm: Int? = nil,
-        tpm: Int? = nil, maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil, maxCost: Double? = nil
+        tpm: Int? = nil, maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil,
+        maxCost: Double? = nil,
+        ordered: Bool? = nil
     ) {
         self.endpoint = endpoint
         self.priority = priority
@@ -34,6 +39,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
         self.maxAttempts = maxAttempts
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.maxCost = maxCost
+        self.ordered = ordered
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
@@ -41,6 +47,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
         case maxAttempts = "max_attempts"
         case requestTimeoutSeconds = "request_timeout_seconds"
         case maxCost = "max_cost"
+        case ordered
     }
 
     /// Every key, as written in files.
@@ -59,7 +66,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
             concurrency: concurrency ?? base.concurrency, rpm: rpm ?? base.rpm, tpm: tpm ?? base.tpm,
             maxAttempts: maxAttempts ?? base.maxAttempts,
             requestTimeoutSeconds: requestTimeoutSeconds ?? base.requestTimeoutSeconds,
-            maxCost: maxCost ?? base.maxCost)
+            maxCost: maxCost ?? base.maxCost, ordered: ordered ?? base.ordered)
     }
 
     /// Why these settings cannot be used, naming the key under `prefix` (e.g. `endpoints.east.`):

@@ -193,6 +193,14 @@ public final class JobRunner: Sendable {
             // The report is written before the job is completed: a completed job always has one.
             let summary = try await env.store.usageSummary(job: jobID)
             var job = summary.job
+            if env.settings.resolved(job: job.settings, endpoint: job.endpoint, model: nil).ordered == true {
+                // Seconds for gigabytes of outputs: on a thread of its own.
+                let files = OutputFiles(input: job.inputPath)
+                try await BlockingWork.runOnOwnThread(name: "batchd-order") {
+                    try OutputOrdering.order(path: files.results)
+                    try OutputOrdering.order(path: files.errors)
+                }
+            }
             job.state = .completed
             job.finishedAt = env.clock.now
             try JobReport(job: job, usage: summary.usage, estimated: summary.estimated).write(
