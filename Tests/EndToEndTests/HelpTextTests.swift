@@ -12,7 +12,7 @@ struct HelpTextTests {
             (Binaries.batchctl, ["validate"]), (Binaries.batchctl, ["errors"]),
             (Binaries.batchctl, ["pause"]),
             (Binaries.batchctl, ["cancel"]), (Binaries.batchctl, ["rm"]), (Binaries.batchctl, ["clean"]),
-            (Binaries.batchctl, ["watch"]),
+            (Binaries.batchctl, ["watch"]), (Binaries.batchctl, ["retry"]),
         ])
     func overviewsAreNotRagged(binary: String, subcommand: [String]) async throws {
         let folder = NSTemporaryDirectory()

@@ -53,6 +53,7 @@ public struct JobCanceller: Sendable {
         case .notFound: throw BatchdError.jobNotFound(id)
         }
         let files = OutputFiles(input: claimed.inputPath)
+        try await ErrorsSwap.finish(job: id, store: store, errorsPath: files.errors)
         let results = try OutputFile(
             path: files.results, committedLength: claimed.committedOutput.resultsBytes)
         let errors = try OutputFile(path: files.errors, committedLength: claimed.committedOutput.errorsBytes)

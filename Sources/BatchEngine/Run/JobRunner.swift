@@ -96,6 +96,8 @@ public final class JobRunner: Sendable {
     private func runClaimed(_ job: JobRecord, logger: Logger) async throws -> DispatchOutcome {
         let env = environment
         let files = OutputFiles(input: job.inputPath)
+        // A retry's swap of the errors file left halfway is finished before the file is opened.
+        try await ErrorsSwap.finish(job: jobID, store: env.store, errorsPath: files.errors)
         let results = try OutputFile(path: files.results, committedLength: job.committedOutput.resultsBytes)
         let errors = try OutputFile(path: files.errors, committedLength: job.committedOutput.errorsBytes)
         // Resolved before ingest: on Azure, `body.model` is a deployment name and ingest checks it.
