@@ -41,4 +41,56 @@ struct ErrorsCommandTests {
         #expect(Set(numbers).isDisjoint(with: job.malformed.keys))
         #expect(text.stdout.contains("invalid_api_key"))
     }
+
+    /// The documented schema of `errors --json`, field for field (the folder's path replaced).
+    static let golden = """
+        {
+          "errors_file" : "FOLDER/golden.errors.jsonl",
+          "groups" : [
+            {
+              "code" : "cancelled",
+              "count" : 2,
+              "first_lines" : [
+                1,
+                3
+              ],
+              "sample_message" : "cancelled by the user (batchctl cancel) before it had an answer",
+              "status" : null
+            },
+            {
+              "code" : "invalid_json_line",
+              "count" : 1,
+              "first_lines" : [
+                2
+              ],
+              "sample_message" : "golden.jsonl line 2: not valid JSON at byte 1: expected a JSON object, found the word 'not'",
+              "status" : null
+            }
+          ],
+          "job" : 1,
+          "lines" : 3
+        }
+
+        """
+
+    @Test("--json: the documented schema (golden), on a job cancelled before it ran")
+    func goldenJSON() async throws {
+        let folder = try TestFolder()
+        let path = folder.path + "/golden.jsonl"
+        try ([JobFiles.chat("g1"), "not json", JobFiles.chat("g3")].joined(separator: "\n") + "\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        _ = try await folder.batchctl(["submit", path], environment: [:])
+        _ = try await folder.batchctl(["cancel", "1"], environment: [:])
+
+        let errors = try await folder.batchctl(["errors", "1", "--json"], environment: [:])
+        let watch = try await folder.batchctl(["watch", "1", "--json"], environment: [:])
+
+        #expect(errors.status == 0, "\(errors.stderr)")
+        #expect(errors.stdout.replacingOccurrences(of: folder.path, with: "FOLDER") == Self.golden)
+        #expect(watch.status == 2)
+        #expect(
+            watch.stdout
+                == #"{"done":2,"errors":{"cancelled":2,"invalid_json_line":1},"eta_seconds":null,"job":1,"lines_per_second":null,"rejected":1,"state":"cancelled","state_code":"cancelled","throttled":0,"tokens_per_minute":null,"total":2}"#
+                + "\n", "the documented schema of watch --json")
+    }
 }

@@ -13,6 +13,9 @@ struct Resume: AsyncParsableCommand {
     @Argument(help: "The job id (see `batchctl list`).")
     var job: Int64
 
+    @Flag(help: "Print the job as JSON.")
+    var json = false
+
     @Option(help: "A new spending cap in US dollars (a job paused budget_reached goes on up to it).")
     var maxCost: Double?
 
@@ -34,10 +37,13 @@ struct Resume: AsyncParsableCommand {
             }
             switch outcome {
             case .resumed(let record):
-                print("job \(job) queued again: \(record.counts.pending) requests left")
+                try JobControlOutput.show(
+                    record, json: json,
+                    text: "job \(job) queued again: \(record.counts.pending) requests left")
                 return .success
             case .alreadyRunnable(let state):
-                print("job \(job) is already \(state.rawValue)")
+                try JobControlOutput.show(
+                    try await store.job(job), json: json, text: "job \(job) is already \(state.rawValue)")
                 return .success
             case .final(let state):
                 throw CLIError(
