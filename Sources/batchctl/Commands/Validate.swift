@@ -34,7 +34,8 @@ struct Validate: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             try ValidationRun.run(
-                files: files, endpoint: endpoint, settings: try global.loadSettings(), json: json)
+                files: files, endpoint: endpoint, explicit: true, settings: try global.loadSettings(),
+                json: json)
         }
     }
 }

@@ -10,8 +10,24 @@ enum ValidationRun {
     /// Validates `files` as a job on the endpoint named `endpoint` would be ingested (Azure
     /// deployment names checked when it resolves to an Azure endpoint; with no endpoint, or one
     /// that does not resolve here, as for OpenAI), and prints the report.
-    static func run(files: [String], endpoint: String?, settings: Settings, json: Bool) throws -> ExitStatus {
-        let isAzure = endpoint.flatMap { try? settings.endpoint(named: $0) }?.isAzure ?? false
+    /// `explicit`: the endpoint was named on purpose (`validate --endpoint`): one that does not
+    /// resolve here is said on stderr.
+    static func run(
+        files: [String], endpoint: String?, explicit: Bool = false, settings: Settings, json: Bool
+    )
+        throws -> ExitStatus
+    {
+        var isAzure = false
+        if let endpoint {
+            do {
+                isAzure = try settings.endpoint(named: endpoint).isAzure
+            } catch {
+                if explicit {
+                    FileHandle.standardError.write(
+                        Data("batchctl: \(error); the lines are checked as for an OpenAI endpoint\n".utf8))
+                }
+            }
+        }
         let validator = FileValidator(
             parser: BatchLineParser(acceptedPaths: APIPath.supported, modelNamesAzureDeployment: isAzure),
             uploadPolicy: settings.uploadPolicy)
