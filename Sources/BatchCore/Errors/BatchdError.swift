@@ -101,7 +101,8 @@ public struct BatchdError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func budgetUnpriced(_ id: Int64, model: String) -> BatchdError {
         .init(
             .budgetReached,
-            "model \(JSONEscaping.quoted(model)) has no price, so the job's --max-cost cannot be checked: add it to the"
+            "model \(JSONEscaping.quoted(model)) has no price per token, so the job's --max-cost cannot be checked"
+                + " for it (audio priced per minute cannot be estimated before sending): add its prices to the"
                 + " config's prices, then `batchctl resume \(id)`")
     }
     static func dollars(_ value: Double) -> String {
