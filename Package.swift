@@ -41,6 +41,13 @@ let package = Package(
             name: "BatchCore",
             swiftSettings: swiftSettings
         ),
+        // The price table shipped with batchd (prices.json, compiled in), over BatchCore's price model.
+        .target(
+            name: "BatchPrices",
+            dependencies: ["BatchCore"],
+            resources: [.embedInCode("prices.json")],
+            swiftSettings: swiftSettings
+        ),
         // Blocking work off the threads that run Swift tasks (NIO's blocking pool, named threads).
         .target(
             name: "BatchThreads",
@@ -75,7 +82,7 @@ let package = Package(
         // The configuration file, the environment's endpoint, and the job settings with their precedence.
         .target(
             name: "BatchConfig",
-            dependencies: ["BatchCore", "BatchTransport"],
+            dependencies: ["BatchCore", "BatchTransport", "BatchPrices"],
             swiftSettings: swiftSettings
         ),
         // One job's run: ingest, lanes and dispatch, the sender, the outcome writer, the report.
@@ -174,6 +181,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BatchPricesTests", dependencies: ["BatchPrices", "BatchCore"], swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BatchThreadsTests", dependencies: ["BatchThreads"], swiftSettings: swiftSettings),
         .testTarget(

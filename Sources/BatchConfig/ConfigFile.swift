@@ -36,6 +36,8 @@ public struct ConfigFile: Codable, Sendable, Equatable {
     public var maxUploadBytes: Int64? = nil
     /// Drop folders watched by the daemon (see ``WatchEntry``).
     public var watch: WatchEntry?
+    /// Prices added to or replacing the shipped table's, by model or deployment name.
+    public var prices: [String: PriceTable.Entry]? = nil
 
     public init(
         settings: JobSettings = JobSettings(), endpoints: [String: EndpointEntry] = [:],
@@ -54,10 +56,13 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         case endpoints, watch
         case allowedFileRoots = "allowed_file_roots"
         case maxUploadBytes = "max_upload_bytes"
+        case prices
     }
 
     /// The keys of the top level besides the job settings'.
-    static let ownKeys = ["default_endpoint", "endpoints", "watch", "allowed_file_roots", "max_upload_bytes"]
+    static let ownKeys = [
+        "default_endpoint", "endpoints", "watch", "allowed_file_roots", "max_upload_bytes", "prices",
+    ]
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -69,6 +74,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         allowedFileRoots = try container.decodeIfPresent([String].self, forKey: .allowedFileRoots)
         maxUploadBytes = try container.decodeIfPresent(Int64.self, forKey: .maxUploadBytes)
         watch = try container.decodeIfPresent(WatchEntry.self, forKey: .watch)
+        prices = try container.decodeIfPresent([String: PriceTable.Entry].self, forKey: .prices)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -78,6 +84,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         try container.encodeIfPresent(allowedFileRoots, forKey: .allowedFileRoots)
         try container.encodeIfPresent(maxUploadBytes, forKey: .maxUploadBytes)
         try container.encodeIfPresent(watch, forKey: .watch)
+        try container.encodeIfPresent(prices, forKey: .prices)
     }
 
     /// One named endpoint, and the settings of the jobs' lanes on it.
@@ -180,6 +187,11 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         }
         for (prefix, level) in levels {
             if let problem = level.problem(prefix: prefix) { throw ConfigurationError("\(path): \(problem)") }
+        }
+        for (name, entry) in (prices ?? [:]).sorted(by: { $0.key < $1.key }) {
+            if let problem = entry.problem(prefix: "prices.\(name)") {
+                throw ConfigurationError("\(path): \(problem)")
+            }
         }
     }
 }

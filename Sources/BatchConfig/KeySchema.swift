@@ -36,11 +36,21 @@ indirect enum KeySchema: Sendable {
     static let watch = KeySchema.object([
         "quiet_seconds": .value, "poll_seconds": .value, "folders": .list(folder),
     ])
+    /// A price entry: the name of a model to price as (a string, not checked here), or a price.
+    static let price = KeySchema.object(
+        Dictionary(
+            uniqueKeysWithValues: ModelPrice.keys.map { key in
+                (key, key == "live" || key == "batch" ? rates : .value)
+            }))
+    static let rates = KeySchema.object(
+        Dictionary(uniqueKeysWithValues: ModelPrice.Rates.keys.map { ($0, KeySchema.value) }))
     static let configFile = settingsObject(
         [
             "default_endpoint": .value, "endpoints": .names(endpoint), "watch": watch,
-            "allowed_file_roots": .value, "max_upload_bytes": .value,
-        ], settings: JobSettings.sendingKeys + [JobSettings.CodingKeys.endpoint.rawValue])
+            "allowed_file_roots": .value, "max_upload_bytes": .value, "prices": .names(price),
+        ],
+        settings: JobSettings.sendingKeys
+            + [JobSettings.CodingKeys.endpoint, .maxCost, .ordered].map(\.rawValue))
     static let sidecar = settingsObject([:], settings: JobSettings.keys)
 
     /// Checks the JSON text `json`; an invalid document is left for the decoder to report.
@@ -91,7 +101,7 @@ indirect enum KeySchema: Sendable {
         if JobSettings.keys.contains(key) {
             return
                 "\(place): \(key) cannot be set here (it belongs to a job: the command line, a watch folder"
-                + " or a sidecar\(key == "endpoint" ? ", or the top level" : ""))"
+                + " or a sidecar\(["endpoint", "max_cost", "ordered"].contains(key) ? ", or the top level" : ""))"
         }
         guard let nearest = KeySuggestion.nearest(to: key, among: Array(known)) else {
             return "\(place): unknown key (known here: \(known.sorted().joined(separator: ", ")))"

@@ -82,6 +82,15 @@ public final class Simulator: Sendable {
         core.identity?.issuer.expireAll()
     }
 
+    /// Logs the arrival time (`ContinuousClock`) of every API request from now on, for tests that
+    /// check when a client stopped sending.
+    public func recordArrivals() {
+        core.recordArrivals()
+    }
+
+    /// The arrival times logged since ``recordArrivals()``, in order of arrival.
+    public var arrivalTimes: [ContinuousClock.Instant] { core.arrivalTimes }
+
     /// How many requests are held now.
     public var heldCount: Int { core.heldCount }
 

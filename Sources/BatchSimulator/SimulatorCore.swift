@@ -15,6 +15,8 @@ final class SimulatorCore: Sendable {
     private let counter = Locked<UInt64>(0)
     private let connections = Locked(0)
     private let gate = Locked(Gate())
+    /// Arrival times of API requests, once ``recordArrivals()`` was called (`nil` before).
+    private let arrivals = Locked<[ContinuousClock.Instant]?>(nil)
     private let idPrefix = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
     /// The Entra ID side, when configured.
     let identity: IdentityEndpoints?
@@ -60,6 +62,14 @@ final class SimulatorCore: Sendable {
         for resume in parked { resume() }
     }
 
+    /// Starts logging the arrival time of every API request.
+    func recordArrivals() {
+        arrivals.withLock { $0 = $0 ?? [] }
+    }
+
+    /// The arrival times logged so far, in order.
+    var arrivalTimes: [ContinuousClock.Instant] { arrivals.withLock { $0 ?? [] } }
+
     /// Requests held now.
     var heldCount: Int { gate.withLock { $0.parked.count } }
 
@@ -83,6 +93,7 @@ final class SimulatorCore: Sendable {
             return .respond(
                 SimResponse(status: .ok, contentType: "application/json", body: body), delay: .zero)
         }
+        arrivals.withLock { $0?.append(.now) }
         let number = counter.withLock { value -> UInt64 in
             value += 1
             return value

@@ -12,6 +12,9 @@ struct Batchctl: AsyncParsableCommand {
 
             Shell completions: batchctl --generate-completion-script bash (or zsh, fish).
             """,
-        subcommands: [Run.self, Submit.self, List.self, Status.self, Resume.self, Doctor.self]
+        subcommands: [
+            Run.self, Submit.self, Validate.self, List.self, Status.self, Errors.self, Watch.self, Pause.self,
+            Resume.self, Cancel.self, Retry.self, Remove.self, Clean.self, Doctor.self,
+        ]
     )
 }

@@ -30,6 +30,15 @@ struct JobSettingsOptions: ParsableArguments {
     @Option(help: "Seconds one attempt may take (default 600).")
     var requestTimeout: Double?
 
+    @Option(
+        help:
+            "The most the job may spend, in US dollars: a request that could take it over does not start, and the job pauses (budget_reached)."
+    )
+    var maxCost: Double?
+
+    @Flag(help: "Put the results and errors files in input line order once the job completes.")
+    var ordered = false
+
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let rpm, rpm < 1 { throw ValidationError("--rpm must be at least 1") }
@@ -38,11 +47,15 @@ struct JobSettingsOptions: ParsableArguments {
         if let requestTimeout, requestTimeout <= 0 {
             throw ValidationError("--request-timeout must be positive")
         }
+        if let maxCost, !(maxCost > 0) {
+            throw ValidationError("--max-cost must be a positive number of dollars")
+        }
     }
 
     var jobSettings: JobSettings {
         JobSettings(
             endpoint: endpoint, priority: priority, concurrency: concurrency, rpm: rpm, tpm: tpm,
-            maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout)
+            maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout, maxCost: maxCost,
+            ordered: ordered ? true : nil)
     }
 }

@@ -32,6 +32,11 @@ struct Summary {
                 "job \(job.id) stopped (\(job.state.rawValue)): \(job.stateCode?.rawValue ?? "unknown"): \(job.stateReason ?? "")\n"
                 + "  \(tallies); \(counts.pending) requests not sent yet"
             exitStatus = .jobStopped
+        case .cancelled:
+            text =
+                "job \(job.id) cancelled: \(tallies)\n"
+                + "  results: \(files.results)\n  errors:  \(files.errors)\n  report:  \(files.report)"
+            exitStatus = .jobStopped
         case .drained:
             text =
                 "job \(job.id) interrupted: \(tallies); \(counts.pending) requests left."

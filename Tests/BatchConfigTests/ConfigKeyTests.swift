@@ -92,3 +92,31 @@ struct ExampleConfigTests {
         #expect(file.watch?.folders.count == 3)
     }
 }
+
+/// The config file's `prices`: entries over the shipped table, checked like every other key.
+@Suite("configuration prices")
+struct ConfigPricesTests {
+    @Test("an alias and a price of its own extend the shipped table")
+    func pricesExtendTheTable() throws {
+        let file = try ConfigFile.decode(
+            Data(
+                #"""
+                {"prices": {"east-mini": "gpt-4o-mini",
+                            "my-ft": {"live": {"input": 3, "output": 12}, "date": "2026-01-02"}}}
+                """#.utf8), path: "config.json")
+        let prices = Settings(file: file, environment: [:]).prices
+        #expect(prices.price(of: "east-mini")?.name == "gpt-4o-mini")
+        #expect(prices.price(of: "my-ft")?.price.live.output == 12)
+        #expect(prices.price(of: "gpt-4o")?.price.live.input != nil, "the shipped entries stay")
+    }
+
+    @Test("a misspelt rate is an unknown key; a negative rate is refused")
+    func badPrices() throws {
+        #expect(
+            try ConfigKeyTests.error(#"{"prices": {"m": {"live": {"inptu": 1}}}}"#)
+                == "config.json: prices.m.live.inptu: unknown key (did you mean input?)")
+        #expect(
+            try ConfigKeyTests.error(#"{"prices": {"m": {"live": {"input": -1}}}}"#)
+                == "config.json: prices.m.live.input must not be negative")
+    }
+}

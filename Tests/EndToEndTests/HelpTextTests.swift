@@ -9,6 +9,10 @@ struct HelpTextTests {
         "overviews are wrapped by the parser, not by the source: no line ends where the next word would fit",
         arguments: [
             (Binaries.batchctl, [String]()), (Binaries.batchctl, ["run"]), (Binaries.batchd, [String]()),
+            (Binaries.batchctl, ["validate"]), (Binaries.batchctl, ["errors"]),
+            (Binaries.batchctl, ["pause"]),
+            (Binaries.batchctl, ["cancel"]), (Binaries.batchctl, ["rm"]), (Binaries.batchctl, ["clean"]),
+            (Binaries.batchctl, ["watch"]), (Binaries.batchctl, ["retry"]),
         ])
     func overviewsAreNotRagged(binary: String, subcommand: [String]) async throws {
         let folder = NSTemporaryDirectory()

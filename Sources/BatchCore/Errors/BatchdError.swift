@@ -23,6 +23,12 @@ public struct BatchdError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The endpoint's credential cannot be had (the token endpoint refused or did not answer),
         /// or the endpoint refused a freshly fetched token.
         public static let authFailed = Code(rawValue: "auth_failed")
+        /// A user paused the job (`batchctl pause`).
+        public static let pausedByUser = Code(rawValue: "paused_by_user")
+        /// A user cancelled the job (`batchctl cancel`); also the code of each line it left unanswered.
+        public static let cancelled = Code(rawValue: "cancelled")
+        /// The job's next request could take its spend over its cap (`--max-cost`).
+        public static let budgetReached = Code(rawValue: "budget_reached")
     }
 
     public let code: Code
@@ -85,6 +91,36 @@ public struct BatchdError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Another live process runs this job.
     public static func jobBusy(_ id: Int64, pid: Int32) -> BatchdError {
         .init(.jobBusy, "job \(id) is being run by another process (pid \(pid)); wait for it or stop it")
+    }
+    /// A user paused job `id`; `batchctl resume` continues it.
+    public static func pausedByUser(_ id: Int64) -> BatchdError {
+        .init(.pausedByUser, "paused by the user (batchctl pause); run `batchctl resume \(id)` to continue")
+    }
+    /// A user cancelled job `id`.
+    public static func cancelled(_ id: Int64) -> BatchdError {
+        .init(.cancelled, "cancelled by the user (batchctl cancel)")
+    }
+    /// Job `id` stopped before a request that could take its spend over `cap` (US dollars).
+    public static func budgetReached(_ id: Int64, cap: Double, spent: Double, reserved: Double, next: Double)
+        -> BatchdError
+    {
+        .init(
+            .budgetReached,
+            "spent $\(dollars(spent)) of the $\(dollars(cap)) cap (reconciled from the answers' usage), $\(dollars(reserved))"
+                + " more in flight; the next request could cost up to $\(dollars(next)). Raise the cap to go on:"
+                + " `batchctl resume \(id) --max-cost USD`")
+    }
+    /// Job `id` has a spending cap but a request to `model`, which has no price, cannot be checked.
+    public static func budgetUnpriced(_ id: Int64, model: String) -> BatchdError {
+        .init(
+            .budgetReached,
+            "model \(JSONEscaping.quoted(model)) has no price per token, so the job's --max-cost cannot be checked"
+                + " for it (audio priced per minute cannot be estimated before sending): add its prices to the"
+                + " config's prices, then `batchctl resume \(id)`")
+    }
+    static func dollars(_ value: Double) -> String {
+        let cents = (value * 10_000).rounded() / 10_000
+        return "\(cents)"
     }
     /// A failure of no known kind (the message is the error's own description).
     public static func runError(_ message: String) -> BatchdError { .init(.runError, message) }

@@ -35,6 +35,14 @@ public struct BatchLineParser: Sendable {
 
     /// Parses one line; `bodyRange` in the result is relative to `line`.
     public func parse(_ line: UnsafeRawBufferPointer) -> Result<BatchRequestLine, LineRejection> {
+        parseKeepingBody(line).map(\.request)
+    }
+
+    /// ``parse(_:)``, also returning the body's top-level members (ranges relative to `line`), for
+    /// callers that look further into the body without scanning it again.
+    func parseKeepingBody(_ line: UnsafeRawBufferPointer) -> Result<
+        (request: BatchRequestLine, body: [JSONRawMember]), LineRejection
+    > {
         guard line.count <= maxLineBytes else {
             return .failure(.lineTooLong(length: line.count, limit: maxLineBytes))
         }
@@ -52,7 +60,8 @@ public struct BatchLineParser: Sendable {
                     code: LineRejection.notAnObject, reason: "the line is a JSON \(kind), not an object"))
         }
         do {
-            return .success(try buildRequest(line, members: members, bodyMembers: bodyMembers))
+            let request = try buildRequest(line, members: members, bodyMembers: bodyMembers)
+            return .success((request, bodyMembers ?? []))
         } catch {
             return .failure(error)
         }

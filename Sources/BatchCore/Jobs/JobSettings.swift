@@ -19,10 +19,17 @@ public struct JobSettings: Codable, Sendable, Equatable {
     public var maxAttempts: Int?
     /// How long one attempt may take, in seconds.
     public var requestTimeoutSeconds: Double?
+    /// The most the job may spend, in US dollars (``SpendingCap``); a job's own setting.
+    public var maxCost: Double?
+    /// Whether the results and errors files are put in input line order once the job completes
+    /// (default: completion order); a job's own setting.
+    public var ordered: Bool?
 
     public init(
         endpoint: String? = nil, priority: Int? = nil, concurrency: Int? = nil, rpm: Int? = nil,
-        tpm: Int? = nil, maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil
+        tpm: Int? = nil, maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil,
+        maxCost: Double? = nil,
+        ordered: Bool? = nil
     ) {
         self.endpoint = endpoint
         self.priority = priority
@@ -31,12 +38,16 @@ public struct JobSettings: Codable, Sendable, Equatable {
         self.tpm = tpm
         self.maxAttempts = maxAttempts
         self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.maxCost = maxCost
+        self.ordered = ordered
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
         case endpoint, priority, concurrency, rpm, tpm
         case maxAttempts = "max_attempts"
         case requestTimeoutSeconds = "request_timeout_seconds"
+        case maxCost = "max_cost"
+        case ordered
     }
 
     /// Every key, as written in files.
@@ -54,7 +65,8 @@ public struct JobSettings: Codable, Sendable, Equatable {
             endpoint: endpoint ?? base.endpoint, priority: priority ?? base.priority,
             concurrency: concurrency ?? base.concurrency, rpm: rpm ?? base.rpm, tpm: tpm ?? base.tpm,
             maxAttempts: maxAttempts ?? base.maxAttempts,
-            requestTimeoutSeconds: requestTimeoutSeconds ?? base.requestTimeoutSeconds)
+            requestTimeoutSeconds: requestTimeoutSeconds ?? base.requestTimeoutSeconds,
+            maxCost: maxCost ?? base.maxCost, ordered: ordered ?? base.ordered)
     }
 
     /// Why these settings cannot be used, naming the key under `prefix` (e.g. `endpoints.east.`):
@@ -70,6 +82,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
             return "\(prefix)request_timeout_seconds must be positive, not \(timeout)"
         }
         if let endpoint, endpoint.isEmpty { return "\(prefix)endpoint must not be empty" }
+        if let maxCost, !(maxCost > 0) { return "\(prefix)max_cost must be a positive number of US dollars" }
         return nil
     }
 }

@@ -12,6 +12,7 @@ extension DispatchLoop {
         reachability: inout EndpointReachability, policy: RetryPolicy, now: Timestamp
     ) {
         let request = item.request
+        spendGate?.settle(item, result)
         switch result {
         case .cancelled:
             state.finished(item, now: now)

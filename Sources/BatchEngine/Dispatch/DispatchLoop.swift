@@ -43,6 +43,8 @@ struct DispatchLoop {
     let progress: RunProgress
     let logger: Logger
     var pageSize = 1024
+    /// The job's spending cap (`--max-cost`), if it has one.
+    var spendGate: SpendGate? = nil
 
     func run(events: AsyncStream<RunEvent>, continuation: AsyncStream<RunEvent>.Continuation) async throws
         -> DispatchOutcome
@@ -88,6 +90,11 @@ struct DispatchLoop {
                         now = env.clock.now
                     }
                     while let item = state.next(now: now) {
+                        if let refusal = spendGate?.admit(item) {
+                            state.finished(item, now: now)  // not sent: it stays pending
+                            state.stop(refusal)
+                            break
+                        }
                         recorder.noteAttempt()
                         group.addTask {
                             let result = await sender.send(item)

@@ -22,6 +22,8 @@ public final class JobRunner: Sendable {
     private struct Signals {
         var drainRequested = false
         var continuation: AsyncStream<RunEvent>.Continuation?
+        /// What a user asked (`batchctl pause`, `cancel`), seen on the job's row.
+        var userStop: StopRequest?
     }
 
     public init(jobID: Int64, environment: RunEnvironment) {
@@ -39,6 +41,22 @@ public final class JobRunner: Sendable {
         continuation?.yield(.drain)
     }
 
+    /// Stops the run for a user's `request` (``watchStopRequests()``): drains it, then ends it
+    /// paused or cancelled. A cancel overrides a pause; a pause never overrides a cancel.
+    func stop(for request: StopRequest) {
+        let (changed, continuation) = signals.withLock {
+            signals -> (Bool, AsyncStream<RunEvent>.Continuation?) in
+            guard signals.userStop != request, signals.userStop != .cancel else { return (false, nil) }
+            signals.userStop = request
+            signals.drainRequested = true
+            return (true, signals.continuation)
+        }
+        if changed { continuation?.yield(.drain) }
+    }
+
+    /// The stop a user asked of this run, if any.
+    var userStop: StopRequest? { signals.withLock { $0.userStop } }
+
     /// Runs the job and returns how it ended.
     public func run() async throws -> JobRunOutcome {
         let env = environment
@@ -53,6 +71,10 @@ public final class JobRunner: Sendable {
         case .notFound: throw BatchdError.jobNotFound(jobID)
         case .notRunnable: return .notRunnable(try await env.store.job(jobID))
         }
+        // A stop asked before the claim is acted on before anything is sent; later ones within a poll.
+        if let request = try await env.store.stopRequest(job: jobID) { stop(for: request) }
+        let watcher = Task { await self.watchStopRequests() }
+        defer { watcher.cancel() }
         var logger = env.logger
         logger[metadataKey: "job"] = "\(jobID)"
         logger.info("job started", metadata: ["input": "\(job.inputPath)", "endpoint": "\(job.endpoint)"])
@@ -74,6 +96,8 @@ public final class JobRunner: Sendable {
     private func runClaimed(_ job: JobRecord, logger: Logger) async throws -> DispatchOutcome {
         let env = environment
         let files = OutputFiles(input: job.inputPath)
+        // A retry's swap of the errors file left halfway is finished before the file is opened.
+        try await ErrorsSwap.finish(job: jobID, store: env.store, errorsPath: files.errors)
         let results = try OutputFile(path: files.results, committedLength: job.committedOutput.resultsBytes)
         let errors = try OutputFile(path: files.errors, committedLength: job.committedOutput.errorsBytes)
         // Resolved before ingest: on Azure, `body.model` is a deployment name and ingest checks it.
@@ -120,7 +144,7 @@ public final class JobRunner: Sendable {
             weight: FairShare.weight(priority: job.priority), input: current.fingerprint,
             sender: sender,
             recorder: recorder,
-            environment: env, progress: progress, logger: logger)
+            environment: env, progress: progress, logger: logger, spendGate: try await spendGate(current))
         let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self)
         let alreadyDraining = signals.withLock { signals in
             signals.continuation = continuation
@@ -129,8 +153,12 @@ public final class JobRunner: Sendable {
         defer { signals.withLock { $0.continuation = nil } }
         // Drained before sending began: start no request at all (the loop's first pass would send
         // before it reads the drain event).
-        if alreadyDraining { return .drained }
-        return try await loop.run(events: events, continuation: continuation)
+        let outcome =
+            alreadyDraining ? .drained : try await loop.run(events: events, continuation: continuation)
+        if case .drained = outcome, userStop == .cancel {
+            _ = try await CancelledLines.write(store: env.store, job: jobID, writer: recorder.writer)
+        }
+        return outcome
     }
 
     /// A resumed job's check of its input: the whole file is hashed (seconds for gigabytes, on a
@@ -156,6 +184,9 @@ public final class JobRunner: Sendable {
         case .stopped(let reason):
             return .paused(try await pause(reason, runTime: runTime, logger: logger))
         case .drained:
+            if let request = userStop {
+                return try await endUserStop(request, runTime: runTime, logger: logger)
+            }
             let job = try await env.store.requeueDrained(
                 job: jobID, by: env.identity, runTime: runTime, now: env.clock.now)
             logger.info("job drained")
@@ -164,6 +195,14 @@ public final class JobRunner: Sendable {
             // The report is written before the job is completed: a completed job always has one.
             let summary = try await env.store.usageSummary(job: jobID)
             var job = summary.job
+            if env.settings.resolved(job: job.settings, endpoint: job.endpoint, model: nil).ordered == true {
+                // Seconds for gigabytes of outputs: on a thread of its own.
+                let files = OutputFiles(input: job.inputPath)
+                try await BlockingWork.runOnOwnThread(name: "batchd-order") {
+                    try OutputOrdering.order(path: files.results)
+                    try OutputOrdering.order(path: files.errors)
+                }
+            }
             job.state = .completed
             job.finishedAt = env.clock.now
             try JobReport(job: job, usage: summary.usage, estimated: summary.estimated).write(
@@ -203,10 +242,15 @@ public enum JobRunOutcome: Sendable {
     case drained(JobRecord)
     /// The job was not runnable (already completed, paused, …); nothing was done.
     case notRunnable(JobRecord)
+    /// A user cancelled the job: every line has its output line (`cancelled` for those that had
+    /// none); the report is written.
+    case cancelled(JobRecord)
 
     public var job: JobRecord {
         switch self {
-        case .completed(let job), .paused(let job), .drained(let job), .notRunnable(let job): return job
+        case .completed(let job), .paused(let job), .drained(let job), .notRunnable(let job),
+            .cancelled(let job):
+            return job
         }
     }
 }

@@ -22,6 +22,8 @@ public struct RunEnvironment: Sendable {
     public var drainTimeout: Duration
     /// The lanes every job run with this environment shares (their limits and fair shares).
     public var lanes: SharedLanes
+    /// How often, and on which clock, a run reads its job's stop request (``StopPoll``).
+    public var stopPoll = StopPoll.standard
 
     public init(
         store: Store, settings: Settings, transport: any HTTPTransport, clock: any BatchClock = SystemClock(),

@@ -21,6 +21,8 @@ extension QueueTransaction {
             try setState(job: id, .queued, now: now)
             return try .resumed(self.job(id)!)
         case .queued, .running:
+            // A pause asked of a running job and not acted on yet is withdrawn.
+            if try stopRequest(job: id) == .pause { try setStopRequest(job: id, nil) }
             return .alreadyRunnable(job.state)
         case .completed, .failed, .cancelled:
             return .final(job.state)

@@ -1,6 +1,8 @@
 /// Every migration batchd has shipped, in order. Append only; never edit a shipped entry.
 public enum Migrations {
-    public static let all: [Migration] = [v1Initial, v2RequestCost, v3LeanRequests, v4LineHash]
+    public static let all: [Migration] = [
+        v1Initial, v2RequestCost, v3LeanRequests, v4LineHash, v5StopRequest, v6ErrorsSwap,
+    ]
 
     /// Jobs, their requests (one row per valid input line; bodies stay in the input file) and
     /// token usage per job and model.
@@ -135,5 +137,21 @@ public enum Migrations {
             ALTER TABLE requests ADD COLUMN line_hash INTEGER
                 CHECK (line_hash BETWEEN -2147483648 AND 2147483647)
             """
+    )
+
+    /// What a user asked of a running job (`batchctl pause`, `batchctl cancel`; see `StopRequest`):
+    /// the process that runs it polls this column and stops; NULL when nothing is asked.
+    static let v5StopRequest = Migration(
+        "2026-12-04-stop-request",
+        sql: "ALTER TABLE jobs ADD COLUMN stop_request TEXT CHECK (stop_request IN ('pause', 'cancel'))"
+    )
+
+    /// Set while `batchctl retry` replaces a job's errors file by a copy without the lines it sends
+    /// again (written as `<errors>.retry`, then renamed): whoever opens the job's outputs next
+    /// finishes the rename first (see `ErrorsSwap`), since the recorded length is the new file's.
+    static let v6ErrorsSwap = Migration(
+        "2026-12-04-swap-errors-file",
+        sql:
+            "ALTER TABLE jobs ADD COLUMN errors_swap INTEGER NOT NULL DEFAULT 0 CHECK (errors_swap IN (0, 1))"
     )
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatchCore
 import BatchEngine
 import BatchStore
 
@@ -11,12 +12,29 @@ struct List: AsyncParsableCommand {
     @Option(help: "How many jobs to show.")
     var limit: Int = 50
 
+    @Option(
+        help: "Only jobs in this state: queued, running, paused, completed, failed, cancelled (repeatable).")
+    var state: [JobState] = []
+
+    @Option(help: "Only jobs created since: 12h, 30d, … ago, a date (2026-12-01) or an ISO 8601 time.")
+    var since: String?
+
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        if let since, TimePoint.parse(since, now: SystemClock().now) == nil {
+            throw ValidationError(
+                "--since \(since): write 12h, 30d, a date such as 2026-12-01, or an ISO 8601 time")
+        }
+    }
+
     func run() async throws {
         try await reportingErrors {
-            let jobs = try await global.openStore().jobs(limit: limit).map(JobView.init)
+            let from = since.flatMap { TimePoint.parse($0, now: SystemClock().now) }
+            let jobs = try await global.openStore().jobs(
+                limit: limit, states: state.isEmpty ? nil : Set(state), since: from
+            ).map(JobView.init)
             if json {
                 try JSONOutput.print(jobs)
                 return .success
@@ -38,3 +56,5 @@ struct List: AsyncParsableCommand {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
     }
 }
+
+extension JobState: ExpressibleByArgument {}

@@ -13,15 +13,37 @@ struct Resume: AsyncParsableCommand {
     @Argument(help: "The job id (see `batchctl list`).")
     var job: Int64
 
+    @Flag(help: "Print the job as JSON.")
+    var json = false
+
+    @Option(help: "A new spending cap in US dollars (a job paused budget_reached goes on up to it).")
+    var maxCost: Double?
+
+    func validate() throws {
+        if let maxCost, !(maxCost > 0) {
+            throw ValidationError("--max-cost must be a positive number of dollars")
+        }
+    }
+
     func run() async throws {
         try await reportingErrors {
-            let outcome = try await global.openStore().resume(job: job, now: SystemClock().now)
+            let store = try global.openStore()
+            let now = SystemClock().now
+            let outcome: ResumeOutcome
+            if let maxCost {
+                outcome = try await store.resume(job: job, maxCost: maxCost, now: now)
+            } else {
+                outcome = try await store.resume(job: job, now: now)
+            }
             switch outcome {
             case .resumed(let record):
-                print("job \(job) queued again: \(record.counts.pending) requests left")
+                try JobControlOutput.show(
+                    record, json: json,
+                    text: "job \(job) queued again: \(record.counts.pending) requests left")
                 return .success
             case .alreadyRunnable(let state):
-                print("job \(job) is already \(state.rawValue)")
+                try JobControlOutput.show(
+                    try await store.job(job), json: json, text: "job \(job) is already \(state.rawValue)")
                 return .success
             case .final(let state):
                 throw CLIError(

@@ -28,6 +28,10 @@ struct Run: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Show a live progress line on a terminal.")
     var progress = true
 
+    @Flag(
+        help: "Check the files and show their cost as `batchctl validate` does; send nothing, queue no job.")
+    var dryRun = false
+
     @Argument(help: "JSONL files in the Batch API input format.")
     var files: [String]
 
@@ -37,6 +41,10 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            if dryRun {
+                return try ValidationRun.run(
+                    files: files, endpoint: job.endpoint, settings: try global.loadSettings(), json: json)
+            }
             let settings = try global.loadSettings()
             let store = try global.openStore()
             let submitter = Submitter(store: store)

@@ -11,6 +11,10 @@ struct Submit: AsyncParsableCommand {
     @Flag(help: "Print the jobs as JSON.")
     var json = false
 
+    @Flag(
+        help: "Check the files and show their cost as `batchctl validate` does; send nothing, queue no job.")
+    var dryRun = false
+
     @Argument(help: "JSONL files in the Batch API input format.")
     var files: [String]
 
@@ -20,6 +24,10 @@ struct Submit: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            if dryRun {
+                return try ValidationRun.run(
+                    files: files, endpoint: job.endpoint, settings: try global.loadSettings(), json: json)
+            }
             let submitter = Submitter(store: try global.openStore())
             var views: [JobView] = []
             for file in files {
