@@ -16,8 +16,7 @@ struct ServerTests {
             let reply = try await h.post("/v1/chat/completions", chatBody())
             let elapsed = ContinuousClock.now - start
             #expect(reply.status == 200)
-            #expect(elapsed >= .milliseconds(200))
-            #expect(elapsed < .seconds(5))
+            #expect(elapsed >= .milliseconds(200), "the latency, at least, before the answer")
         }
     }
 
