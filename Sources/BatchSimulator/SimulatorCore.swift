@@ -169,6 +169,11 @@ final class SimulatorCore: Sendable {
             var response = call.render(context)
             response.body = Array(response.body.prefix(max(1, response.body.count / 2)))
             return .answer(response, delayed: true, malformed: true)
+        case .random429:
+            return .answer(
+                answers.random429(operation: route.operation, model: model, apiVersion: route.apiVersion),
+                delayed: false)
+        case .capacity429: return .answer(answers.capacity429(), delayed: false)
         case nil: break
         }
 

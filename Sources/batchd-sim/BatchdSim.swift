@@ -39,6 +39,14 @@ struct BatchdSim: AsyncParsableCommand {
     var faultHang: Double = 0
     @Option(help: "Probability of a truncated JSON body.")
     var faultMalformed: Double = 0
+    @Option(
+        name: .customLong("fault-429"),
+        help: "Probability of a random 429 worded as a rate limit (retry-after: 1).")
+    var fault429: Double = 0
+    @Option(
+        name: .customLong("fault-429-capacity"),
+        help: "Probability of a capacity 429 (high demand; retry-after: 1).")
+    var fault429Capacity: Double = 0
     @Option(help: "How long a hung request is held, in seconds.")
     var hangSeconds: Double = 3600
     @Option(help: "Default embedding vector length.")
@@ -54,7 +62,8 @@ struct BatchdSim: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535.") }
         for (name, rate) in [
             ("--fault-500", fault500), ("--fault-503", fault503), ("--fault-drop", faultDrop),
-            ("--fault-hang", faultHang), ("--fault-malformed", faultMalformed),
+            ("--fault-hang", faultHang), ("--fault-malformed", faultMalformed), ("--fault-429", fault429),
+            ("--fault-429-capacity", fault429Capacity),
         ] where !(0...1).contains(rate) {
             throw ValidationError("\(name) must be between 0 and 1.")
         }
@@ -89,7 +98,7 @@ struct BatchdSim: AsyncParsableCommand {
         configuration.tpm = tpm
         configuration.faults = FaultRates(
             serverError500: fault500, serverError503: fault503, dropConnection: faultDrop, hang: faultHang,
-            malformedJSON: faultMalformed)
+            malformedJSON: faultMalformed, random429: fault429, capacity429: fault429Capacity)
         configuration.hangDuration = .milliseconds(Int64(hangSeconds * 1000))
         configuration.embeddingDimensions = embeddingDimensions
         configuration.rateLimitStyle = RateLimitStyle(rawValue: style.lowercased()) ?? .azure

@@ -10,8 +10,11 @@
 ///    counts the answers the server admits. A saturated token bucket admits exactly its refill
 ///    rate, so that count over the time is the limit; the budget becomes 98 % of it. Afterwards
 ///    the budget rises by 1 % per second without a 429 (to find headroom left by a short probe),
-///    and each later 429 sets it back to the rate admitted over the last 3 s (at most the rate that
-///    just drew the 429). Which limit a 429 is about comes from its remaining headers: a `0` names
+///    and each later quota 429 sets it back to the rate admitted over the last 3 s, or since the
+///    lane last resumed from a pause if that is later (at most the rate that just drew the 429).
+///    The rate admitted at the probe or the last correction is kept as the rate *shown*: a budget
+///    no faster than it paces within the limit (``holdsQuota(cost:now:)``), so a lone 429 there is
+///    not taken for a quota 429 (``ThrottleClassifier``). Which limit a 429 is about comes from its remaining headers: a `0` names
 ///    the exhausted one (a 0 on a 429 is trusted; on a success it is not); with none, both.
 /// 4. `x-ratelimit-remaining-*` above 0 on a success lower a bucket's level when the server has
 ///    less left than the bucket believes (shared keys, another client on the same deployment).
@@ -47,7 +50,9 @@ public struct LaneBudget: Sendable {
         case configured
         case announced
         case probing(since: Timestamp)
-        case measured(lastRaise: Timestamp, since: Timestamp)
+        /// `shown`: the rate (per second) the server was last measured to admit, at the probe or
+        /// at the last correction; a budget at or below it paces within what the server allows.
+        case measured(lastRaise: Timestamp, since: Timestamp, shown: Double)
     }
 
     public init(settings: LaneSettings, now: Timestamp) {
@@ -69,6 +74,34 @@ public struct LaneBudget: Sendable {
         let byRequests = requests?.wait(for: 1, now: now) ?? .zero
         let byTokens = tokens?.wait(for: Double(cost), now: now) ?? .zero
         return max(byRequests, byTokens)
+    }
+
+    /// Whether the lane's budget says quota is left for a request of `cost` now, so that a 429 was
+    /// not drawn by pacing above the limit (``ThrottleClassifier``). Nil when no limit is known
+    /// (nothing configured, announced or measured yet, or a probe runs). Otherwise true when every
+    /// known bucket either holds the cost or paces within what is known to be allowed: a
+    /// configured or announced limit (the budget is 99 % of it), or a measured budget no faster
+    /// than the rate the server was last measured to admit. False when a bucket is spent while its
+    /// budget probes above that rate: the lane sends at the edge of a limit it has not seen.
+    ///
+    /// | source     | bucket holds the cost | budget vs rate shown admitted | quota left |
+    /// |------------|-----------------------|-------------------------------|------------|
+    /// | configured | no                    | —                             | yes        |
+    /// | measured   | yes                   | above                         | yes        |
+    /// | measured   | no                    | at or below (98 % after a 429)| yes        |
+    /// | measured   | no                    | above (risen 1 %/s since)     | no         |
+    public func holdsQuota(cost: Int, now: Timestamp) -> Bool? {
+        guard requests != nil || tokens != nil, !isProbing else { return nil }
+        func holds(_ bucket: TokenBucket?, _ source: Source, _ cost: Double) -> Bool {
+            guard let bucket else { return true }
+            if bucket.wait(for: cost, now: now) == .zero { return true }
+            switch source {
+            case .configured, .announced: return true
+            case .measured(_, _, let shown): return bucket.ratePerSecond <= shown
+            case .unknown, .probing: return false
+            }
+        }
+        return holds(requests, requestSource, 1) && holds(tokens, tokenSource, Double(cost))
     }
 
     /// Charges a request that starts now.
@@ -99,34 +132,41 @@ public struct LaneBudget: Sendable {
     }
 
     /// A 429: starts or corrects a measurement for the limit it is about, and empties both buckets.
-    public mutating func throttled(_ headers: RateLimitHeaders, now: Timestamp) {
+    ///
+    /// `resumedAt` is when the lane last resumed after a pause: a correction measures what the
+    /// server admitted since then at the earliest, so that time spent paused by an earlier 429 does
+    /// not count as a lower limit.
+    public mutating func throttled(_ headers: RateLimitHeaders, resumedAt: Timestamp? = nil, now: Timestamp) {
         let (leftRequests, leftTokens) = (headers.remainingRequests, headers.remainingTokens)
         let requestsHit = leftRequests.map { $0 == 0 } ?? (leftTokens.map { $0 > 0 } ?? true)
         let tokensHit =
             leftTokens.map { $0 == 0 || (leftRequests ?? 0) > 0 } ?? (leftRequests.map { $0 > 0 } ?? true)
-        if requestsHit { correct(\.requests, source: \.requestSource, measured: \.requests, now: now) }
-        if tokensHit { correct(\.tokens, source: \.tokenSource, measured: \.tokens, now: now) }
+        if requestsHit {
+            correct(\.requests, source: \.requestSource, measured: \.requests, resumedAt: resumedAt, now: now)
+        }
+        if tokensHit {
+            correct(\.tokens, source: \.tokenSource, measured: \.tokens, resumedAt: resumedAt, now: now)
+        }
         requests?.empty(now: now)
         tokens?.empty(now: now)
     }
 
     private mutating func correct(
         _ bucket: WritableKeyPath<LaneBudget, TokenBucket?>, source: WritableKeyPath<LaneBudget, Source>,
-        measured: KeyPath<(requests: Double, tokens: Double), Double>, now: Timestamp
+        measured: KeyPath<(requests: Double, tokens: Double), Double>, resumedAt: Timestamp?, now: Timestamp
     ) {
         switch self[keyPath: source] {
         case .configured, .announced, .probing:
             return
         case .unknown:
             self[keyPath: source] = .probing(since: now)
-        case .measured(_, let since):
-            let from = max(since, Timestamp(milliseconds: now.milliseconds - 3000))
+        case .measured(_, let since, _):
+            let from = max(since, resumedAt ?? since, Timestamp(milliseconds: now.milliseconds - 3000))
             let current = self[keyPath: bucket]?.ratePerSecond ?? .infinity
-            let rate =
-                admitted.rate(since: from, now: now).map { $0[keyPath: measured] * Self.measuredShare }
-                ?? current * 0.9
-            set(bucket, perSecond: min(rate, current), startEmpty: true, now: now)
-            self[keyPath: source] = .measured(lastRaise: now, since: now)
+            let shown = admitted.rate(since: from, now: now)?[keyPath: measured]
+            let rate = min(shown.map { $0 * Self.measuredShare } ?? current * 0.9, current)
+            set(bucket, perSecond: rate, startEmpty: true, now: now)
+            self[keyPath: source] = .measured(lastRaise: now, since: now, shown: min(shown ?? rate, current))
         }
     }
 
@@ -146,12 +186,13 @@ public struct LaneBudget: Sendable {
                 return
             }
             set(bucket, perSecond: rate * Self.measuredShare, startEmpty: true, now: now)
-            self[keyPath: source] = .measured(lastRaise: now, since: now)
-        case .measured(let lastRaise, let since) where now.milliseconds - lastRaise.milliseconds >= 1000:
+            self[keyPath: source] = .measured(lastRaise: now, since: now, shown: rate)
+        case .measured(let lastRaise, let since, let shown)
+        where now.milliseconds - lastRaise.milliseconds >= 1000:
             if let rate = self[keyPath: bucket]?.ratePerSecond {
                 set(bucket, perSecond: rate * 1.01, startEmpty: true, now: now)
             }
-            self[keyPath: source] = .measured(lastRaise: now, since: since)
+            self[keyPath: source] = .measured(lastRaise: now, since: since, shown: shown)
         default:
             return
         }

@@ -22,6 +22,8 @@ public struct LaneQuota: Sendable {
     public private(set) var pausedUntil: Timestamp?
     public private(set) var budget: LaneBudget
     public private(set) var share = FairShare()
+    /// Tells the lane's quota 429s from its capacity 429s.
+    public private(set) var classifier = ThrottleClassifier()
 
     public init(settings: LaneSettings, now: Timestamp) {
         self.settings = settings
@@ -65,14 +67,29 @@ public struct LaneQuota: Sendable {
     /// Learns from an answer's rate-limit headers; `cost` is what the server admitted on a success.
     public mutating func observe(_ headers: RateLimitHeaders, success: Bool, cost: Int, now: Timestamp) {
         budget.observe(headers, success: success, cost: cost, now: now)
+        if success { classifier.admitted() }
     }
 
-    /// A 429: pauses the lane until `until` (a later pause wins), narrows its window to one and
+    /// A 429 answered to a request of `cost`, to be retried at `until`: classified by
+    /// ``ThrottleClassifier``. A quota 429 pauses and narrows the lane
+    /// (``throttled(until:headers:now:)``); a capacity 429 leaves the lane as it is, and only its
+    /// request waits.
+    public mutating func answeredThrottled(
+        _ signal: ThrottleSignal, cost: Int, until: Timestamp, now: Timestamp
+    ) -> ThrottleCause {
+        let cause = classifier.classify(signal, budgetHoldsQuota: budget.holdsQuota(cost: cost, now: now))
+        if cause.pausesLane { throttled(until: until, headers: signal.headers, now: now) }
+        return cause
+    }
+
+    /// A quota 429: pauses the lane until `until` (a later pause wins), narrows its window to one and
     /// empties its budgets.
     public mutating func throttled(until: Timestamp, headers: RateLimitHeaders, now: Timestamp) {
+        // The last pause that is over: what the server admitted before its end is not a measure.
+        let resumedAt = pausedUntil.flatMap { $0 <= now ? $0 : nil }
         pausedUntil = max(pausedUntil ?? until, until)
         concurrency.throttled()
-        budget.throttled(headers, now: now)
+        budget.throttled(headers, resumedAt: resumedAt, now: now)
     }
 
     /// Whether every slot is taken (only a finished request lets the next one start).

@@ -131,7 +131,8 @@ public struct DispatchState: Sendable {
     }
 
     /// A request came back and will be retried at `item.due`. `pauseLane` pauses its whole lane
-    /// until then too (a 429; `headers` say which limit it hit).
+    /// until then too (a quota 429; `headers` say which limit it hit). A 429 goes to
+    /// ``throttled(_:signal:now:)`` instead, which tells quota from capacity.
     public mutating func retry(
         _ item: DispatchItem, pauseLane: Bool, headers: RateLimitHeaders = RateLimitHeaders(), now: Timestamp
     ) {
@@ -139,6 +140,21 @@ public struct DispatchState: Sendable {
         lanes.finished(lane: item.lane, tenant: tenant, succeeded: false)
         inFlight -= 1
         if !draining && stopReason == nil { schedule(item) }
+    }
+
+    /// A request came back with a 429 and will be retried at `item.due`. Its lane classifies the
+    /// 429 (``ThrottleClassifier``): a quota 429 pauses the whole lane until then too, a capacity
+    /// 429 only this request. Returns the cause.
+    @discardableResult
+    public mutating func throttled(_ item: DispatchItem, signal: ThrottleSignal, now: Timestamp)
+        -> ThrottleCause
+    {
+        let cause =
+            lanes.answeredThrottled(
+                lane: item.lane, signal: signal, cost: item.request.cost, until: item.due, now: now)
+            ?? .capacity(.lone)
+        retry(item, pauseLane: false, now: now)
+        return cause
     }
 
     /// Stops starting requests (graceful stop); requests in flight still complete. The job's share

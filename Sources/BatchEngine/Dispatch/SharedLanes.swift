@@ -93,6 +93,15 @@ public final class SharedLanes: Sendable {
         state.withLock { $0.lanes[lane]?.throttled(until: until, headers: headers, now: now) }
     }
 
+    /// A 429 on `lane` for a request of `cost`, retried at `until`: classified, and the lane paused
+    /// only for a quota 429; see ``LaneQuota/answeredThrottled(_:cost:until:now:)``. Nil when the
+    /// lane is unknown.
+    public func answeredThrottled(
+        lane: LaneKey, signal: ThrottleSignal, cost: Int, until: Timestamp, now: Timestamp
+    ) -> ThrottleCause? {
+        state.withLock { $0.lanes[lane]?.answeredThrottled(signal, cost: cost, until: until, now: now) }
+    }
+
     /// When a request of `cost` could start on `lane`, time-wise; nil when only a freed slot helps.
     public func wakeup(lane: LaneKey, cost: Int, now: Timestamp) -> Timestamp? {
         state.withLock { $0.lanes[lane]?.wakeup(cost: cost, now: now) }

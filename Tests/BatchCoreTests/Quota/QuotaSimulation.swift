@@ -2,7 +2,8 @@ import BatchCore
 
 /// A millisecond-step simulation of one lane against a model server that enforces RPM and TPM with
 /// token buckets holding one second's worth (as Azure and `batchd-sim` do), answering after a fixed
-/// latency. It drives a ``LaneQuota`` exactly as the dispatch loop does, without network or sleep.
+/// latency. It drives a ``LaneQuota`` exactly as the dispatch loop does (each 429 classified by
+/// ``LaneQuota/answeredThrottled(_:cost:until:now:)``), without network or sleep.
 struct QuotaSimulation {
     enum Style { case azure, openAI }
 
@@ -12,10 +13,15 @@ struct QuotaSimulation {
     var latencyMs: Int64 = 50
     var cost = 10
     var settings: LaneSettings
+    /// Every n-th request sent gets a random 429 (no rate-limit headers, `retry-after: 1`), whatever
+    /// the limits, as a mock or an overloaded server sends them; nil: none.
+    var random429Every: Int? = nil
 
     struct Result {
         var seconds: Double
         var throttled: Int
+        /// The 429s that paused the lane (quota 429s).
+        var paused: Int
         var quota: LaneQuota
     }
 
@@ -39,6 +45,8 @@ struct QuotaSimulation {
         var inFlight: [(doneAt: Int64, admitted: Bool, headers: RateLimitHeaders, retryAfterMs: Int64)] = []
         var done = 0
         var throttled = 0
+        var paused = 0
+        var sent = 0
         var ms: Int64 = 0
         while done < requests && ms < limitSeconds * 1000 {
             let now = start.advanced(by: .milliseconds(ms))
@@ -58,7 +66,9 @@ struct QuotaSimulation {
                 } else {
                     throttled += 1
                     let due = now.advanced(by: .milliseconds(answer.retryAfterMs))
-                    quota.throttled(until: due, headers: answer.headers, now: now)
+                    let cause = quota.answeredThrottled(
+                        ThrottleSignal(headers: answer.headers), cost: cost, until: due, now: now)
+                    if cause.pausesLane { paused += 1 }
                     quota.finished(succeeded: false)
                     retries.append(due.milliseconds)
                 }
@@ -70,6 +80,11 @@ struct QuotaSimulation {
                     retries.remove(at: index)
                 } else {
                     pending -= 1
+                }
+                sent += 1
+                if let every = random429Every, sent % every == 0 {
+                    inFlight.append((ms + 1, false, RateLimitHeaders(), 1000))
+                    continue
                 }
                 let tokensOK = tpm == nil || serverTokens >= Double(cost)
                 let admitted = serverRequests >= 1 && tokensOK
@@ -94,6 +109,6 @@ struct QuotaSimulation {
             }
             ms += 1
         }
-        return Result(seconds: Double(ms) / 1000, throttled: throttled, quota: quota)
+        return Result(seconds: Double(ms) / 1000, throttled: throttled, paused: paused, quota: quota)
     }
 }

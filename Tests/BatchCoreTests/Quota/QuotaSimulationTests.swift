@@ -72,4 +72,33 @@ struct QuotaSimulationTests {
         #expect(rate > 90 && rate < 110, "budget \(rate)/s for a limit of 100/s")
         #expect(result.quota.budget.tokens == nil, "only the request limit was hit")
     }
+
+    @Test("random 429s (3 %) on a fast server with room: only their requests wait, the lane never pauses")
+    func random429sDoNotPauseTheLane() {
+        for settings in [LaneSettings(concurrency: 64, cautiousStart: true), LaneSettings(concurrency: 64)] {
+            let simulation = QuotaSimulation(
+                rpm: 6_000_000, style: .azure, latencyMs: 5, settings: settings, random429Every: 33)
+            let result = simulation.run(requests: Self.requests)
+            #expect(result.throttled >= Self.requests / 33, "\(result.throttled) 429s")
+            #expect(result.paused == 0, "\(result.paused) of \(result.throttled) 429s paused the lane")
+            #expect(result.quota.window == 64, "never narrowed")
+            #expect(result.quota.budget.requests == nil, "no limit measured from random 429s")
+            // 3,000 requests at 64 per 5 ms take 0.25 s; a retry that draws a 429 again waits again.
+            #expect(result.seconds < 3, "took \(result.seconds) s")
+        }
+    }
+
+    @Test("random 429s on a lane at its measured limit do not drive its budget towards zero")
+    func random429sAtTheLimit() {
+        // Before quota and capacity 429s were told apart, this run took 8.3 × its bound and ended
+        // with a budget of 10/s.
+        let result = QuotaSimulation(
+            rpm: 6000, style: .azure, settings: LaneSettings(concurrency: 64), random429Every: 33
+        ).run(requests: Self.requests)
+        let bound = QuotaSimulation(rpm: 6000, style: .azure, settings: LaneSettings(concurrency: 64))
+            .lowerBound(requests: Self.requests)
+        #expect(result.seconds / bound <= 2, "took \(result.seconds) s for a bound of \(bound) s")
+        let rate = try! #require(result.quota.budget.requests?.ratePerSecond)
+        #expect(rate > 50, "budget \(rate)/s for a limit of 100/s")
+    }
 }
