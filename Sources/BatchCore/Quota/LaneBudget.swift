@@ -9,7 +9,9 @@
 ///    lane keeps the server saturated (obeying each `retry-after`) for ``probeSeconds`` while it
 ///    counts the answers the server admits. A saturated token bucket admits exactly its refill
 ///    rate, so that count over the time is the limit; the budget becomes 98 % of it. Afterwards
-///    the budget rises by 1 % per second without a 429 (to find headroom left by a short probe),
+///    the budget rises by 1 % per second without a 429 (to find headroom left by a short probe;
+///    each correction that finds the same limit again, within 5 %, halves that rise, down to
+///    ``learnedRise``; one that finds another limit brings it back to 1 %),
 ///    and each later quota 429 sets it back to the rate admitted over the last 3 s, or since the
 ///    lane last resumed from a pause if that is later (at most the rate that just drew the 429).
 ///    The rate admitted at the probe or the last correction is kept as the rate *shown*: a budget
@@ -44,15 +46,32 @@ public struct LaneBudget: Sendable {
     public static let measuredShare = 0.98
     /// Share of a configured or announced limit used as the budget.
     public static let knownShare = 0.99
+    /// How fast a measured budget rises (per second) after a probe, or after a correction that
+    /// found another limit than the last: 1 %.
+    public static let initialRise = 0.01
+    /// The slowest rise: reached after corrections that found the same limit again, and where a
+    /// budget learned by an earlier process starts (0.0625 % a second: from 98 % of the limit back
+    /// to it in about 32 s).
+    public static let learnedRise = 0.000625
+    /// A correction within this share of the last rate shown confirms it.
+    public static let confirmedWithin = 0.05
+
+    /// A measured limit: `shown` is the rate (per second) the server was last measured to admit,
+    /// at the probe or the last correction (a budget at or below it paces within what the server
+    /// allows); `rise` is how much the budget rises per second without a 429.
+    struct Measurement: Sendable, Equatable {
+        var lastRaise: Timestamp
+        var since: Timestamp
+        var shown: Double
+        var rise: Double
+    }
 
     enum Source: Sendable, Equatable {
         case unknown
         case configured
         case announced
         case probing(since: Timestamp)
-        /// `shown`: the rate (per second) the server was last measured to admit, at the probe or
-        /// at the last correction; a budget at or below it paces within what the server allows.
-        case measured(lastRaise: Timestamp, since: Timestamp, shown: Double)
+        case measured(Measurement)
     }
 
     public init(settings: LaneSettings, now: Timestamp) {
@@ -60,6 +79,42 @@ public struct LaneBudget: Sendable {
         tokens = settings.tpm.map { TokenBucket.perMinute($0, now: now, safety: Self.knownShare) }
         requestSource = settings.rpm == nil ? .unknown : .configured
         tokenSource = settings.tpm == nil ? .unknown : .configured
+    }
+
+    /// A budget that starts from what an earlier process learned (``LearnedBudget``), for each
+    /// limit not configured: 98 % of the rate the server was shown to admit, its bucket empty (the
+    /// server's may be spent, by the process that learned it), rising by ``learnedRise`` a second:
+    /// still probing upward, slowly, as after corrections that confirmed the limit.
+    public init(settings: LaneSettings, learned: LearnedBudget?, now: Timestamp) {
+        self.init(settings: settings, now: now)
+        guard let learned else { return }
+        func start(
+            _ bucket: WritableKeyPath<LaneBudget, TokenBucket?>,
+            _ source: WritableKeyPath<LaneBudget, Source>,
+            perMinute: Double?
+        ) {
+            guard self[keyPath: source] == .unknown, let perMinute, perMinute > 0 else { return }
+            let shown = perMinute / 60
+            set(bucket, perSecond: shown * Self.measuredShare, startEmpty: true, now: now)
+            self[keyPath: source] = .measured(
+                Measurement(lastRaise: now, since: now, shown: shown, rise: Self.learnedRise))
+        }
+        start(\.requests, \.requestSource, perMinute: learned.requestsPerMinute)
+        start(\.tokens, \.tokenSource, perMinute: learned.tokensPerMinute)
+    }
+
+    /// What this budget knows of the server's limits, per minute, to be kept for the next process:
+    /// the rate a measured limit was shown to admit, or an announced limit. Configured limits are
+    /// not the server's word and are not kept. Nil for a limit not known.
+    public var learnedPerMinute: (requests: Double?, tokens: Double?) {
+        func perMinute(_ source: Source, _ bucket: TokenBucket?) -> Double? {
+            switch source {
+            case .measured(let measurement): return measurement.shown * 60
+            case .announced: return bucket.map { $0.ratePerSecond / Self.knownShare * 60 }
+            case .unknown, .probing, .configured: return nil
+            }
+        }
+        return (perMinute(requestSource, requests), perMinute(tokenSource, tokens))
     }
 
     /// Whether the lane is measuring its limit right now (it then sends without a budget).
@@ -97,7 +152,7 @@ public struct LaneBudget: Sendable {
             if bucket.wait(for: cost, now: now) == .zero { return true }
             switch source {
             case .configured, .announced: return true
-            case .measured(_, _, let shown): return bucket.ratePerSecond <= shown
+            case .measured(let measurement): return bucket.ratePerSecond <= measurement.shown
             case .unknown, .probing: return false
             }
         }
@@ -160,13 +215,20 @@ public struct LaneBudget: Sendable {
             return
         case .unknown:
             self[keyPath: source] = .probing(since: now)
-        case .measured(_, let since, _):
-            let from = max(since, resumedAt ?? since, Timestamp(milliseconds: now.milliseconds - 3000))
+        case .measured(let previous):
+            let from = max(
+                previous.since, resumedAt ?? previous.since, Timestamp(milliseconds: now.milliseconds - 3000))
             let current = self[keyPath: bucket]?.ratePerSecond ?? .infinity
-            let shown = admitted.rate(since: from, now: now)?[keyPath: measured]
-            let rate = min(shown.map { $0 * Self.measuredShare } ?? current * 0.9, current)
+            let admittedRate = admitted.rate(since: from, now: now)?[keyPath: measured]
+            let rate = min(admittedRate.map { $0 * Self.measuredShare } ?? current * 0.9, current)
             set(bucket, perSecond: rate, startEmpty: true, now: now)
-            self[keyPath: source] = .measured(lastRaise: now, since: now, shown: min(shown ?? rate, current))
+            let shown = min(admittedRate ?? rate, current)
+            // The same limit found again: probe above it more slowly. Another one: as after a probe.
+            let confirmed = abs(shown / previous.shown - 1) <= Self.confirmedWithin
+            self[keyPath: source] = .measured(
+                Measurement(
+                    lastRaise: now, since: now, shown: shown,
+                    rise: confirmed ? max(previous.rise / 2, Self.learnedRise) : Self.initialRise))
         }
     }
 
@@ -186,13 +248,14 @@ public struct LaneBudget: Sendable {
                 return
             }
             set(bucket, perSecond: rate * Self.measuredShare, startEmpty: true, now: now)
-            self[keyPath: source] = .measured(lastRaise: now, since: now, shown: rate)
-        case .measured(let lastRaise, let since, let shown)
-        where now.milliseconds - lastRaise.milliseconds >= 1000:
+            self[keyPath: source] = .measured(
+                Measurement(lastRaise: now, since: now, shown: rate, rise: Self.initialRise))
+        case .measured(var measurement) where now.milliseconds - measurement.lastRaise.milliseconds >= 1000:
             if let rate = self[keyPath: bucket]?.ratePerSecond {
-                set(bucket, perSecond: rate * 1.01, startEmpty: true, now: now)
+                set(bucket, perSecond: rate * (1 + measurement.rise), startEmpty: true, now: now)
             }
-            self[keyPath: source] = .measured(lastRaise: now, since: since, shown: shown)
+            measurement.lastRaise = now
+            self[keyPath: source] = .measured(measurement)
         default:
             return
         }

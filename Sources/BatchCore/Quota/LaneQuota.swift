@@ -25,10 +25,23 @@ public struct LaneQuota: Sendable {
     /// Tells the lane's quota 429s from its capacity 429s.
     public private(set) var classifier = ThrottleClassifier()
 
-    public init(settings: LaneSettings, now: Timestamp) {
+    /// A lane that starts from what an earlier process `learned` on it, when given: its budgets
+    /// (``LaneBudget/init(settings:learned:now:)``) and, for a window nobody configured, its window.
+    public init(settings: LaneSettings, learned: LearnedBudget? = nil, now: Timestamp) {
         self.settings = settings
-        self.concurrency = ConcurrencyLimit(cap: settings.concurrency, cautiousStart: settings.cautiousStart)
-        self.budget = LaneBudget(settings: settings, now: now)
+        self.concurrency = ConcurrencyLimit(
+            cap: settings.concurrency, cautiousStart: settings.cautiousStart, learnedWindow: learned?.window)
+        self.budget = LaneBudget(settings: settings, learned: learned, now: now)
+    }
+
+    /// What the lane knows of its server now, to be kept for the next process; nil when it knows
+    /// no limit (nothing measured or announced).
+    public func learned(now: Timestamp) -> LearnedBudget? {
+        let perMinute = budget.learnedPerMinute
+        let learned = LearnedBudget(
+            requestsPerMinute: perMinute.requests, tokensPerMinute: perMinute.tokens, window: window,
+            learnedAt: now)
+        return learned.knowsALimit ? learned : nil
     }
 
     /// Applies new settings (a job with its own `--concurrency`, `--rpm` or `--tpm` joined the lane);

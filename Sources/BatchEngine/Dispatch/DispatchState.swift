@@ -62,6 +62,12 @@ public struct DispatchState: Sendable {
         self.init(lowWatermark: lowWatermark) { LaneSettings(concurrency: laneConcurrency($0)) }
     }
 
+    /// The lanes the job has joined so far, in the order it joined them.
+    public var joinedLanes: [LaneKey] { laneOrder }
+
+    /// Whether the job has joined `lane`.
+    public func hasJoined(_ lane: LaneKey) -> Bool { queues[lane] != nil }
+
     /// Whether the runner should load another page of pending requests.
     public var wantsMoreInput: Bool {
         !inputExhausted && !draining && stopReason == nil && readyCount + delayed.count < lowWatermark

@@ -11,6 +11,8 @@ public final class SharedLanes: Sendable {
     private struct State {
         var lanes: [LaneKey: LaneQuota] = [:]
         var wakers: [Int64: @Sendable () -> Void] = [:]
+        /// Budgets learned by earlier processes, for lanes not created yet.
+        var seeds: [LaneKey: LearnedBudget] = [:]
     }
 
     private let state = Mutex(State())
@@ -42,12 +44,31 @@ public final class SharedLanes: Sendable {
     public func join(lane: LaneKey, tenant: Int64, weight: Int, settings: LaneSettings, now: Timestamp) {
         state.withLock { state in
             if state.lanes[lane] == nil {
-                state.lanes[lane] = LaneQuota(settings: settings, now: now)
+                state.lanes[lane] = LaneQuota(
+                    settings: settings, learned: state.seeds.removeValue(forKey: lane), now: now)
             } else {
                 state.lanes[lane]!.reconfigure(settings, now: now)
             }
             state.lanes[lane]!.join(tenant: tenant, weight: weight)
         }
+    }
+
+    /// Whether `lane` exists in this process (it then has its own, live, knowledge of the server).
+    public func exists(_ lane: LaneKey) -> Bool {
+        state.withLock { $0.lanes[lane] != nil }
+    }
+
+    /// What an earlier process learned on `lane`: the lane starts from it when it is created
+    /// (``LaneQuota/init(settings:learned:now:)``). Ignored for a lane that exists already.
+    public func seed(_ lane: LaneKey, learned: LearnedBudget) {
+        state.withLock { state in
+            if state.lanes[lane] == nil { state.seeds[lane] = learned }
+        }
+    }
+
+    /// What `lane` knows of its server now, to be kept; see ``LaneQuota/learned(now:)``.
+    public func learned(_ lane: LaneKey, now: Timestamp) -> LearnedBudget? {
+        state.withLock { $0.lanes[lane]?.learned(now: now) }
     }
 
     /// Tries to start a request; see ``LaneQuota/tryStart(tenant:cost:now:)``.

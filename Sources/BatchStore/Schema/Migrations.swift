@@ -1,6 +1,8 @@
 /// Every migration batchd has shipped, in order. Append only; never edit a shipped entry.
 public enum Migrations {
-    public static let all: [Migration] = [v1Initial, v2RequestCost, v3LeanRequests, v4LineHash]
+    public static let all: [Migration] = [
+        v1Initial, v2RequestCost, v3LeanRequests, v4LineHash, v5LaneBudgets,
+    ]
 
     /// Jobs, their requests (one row per valid input line; bodies stay in the input file) and
     /// token usage per job and model.
@@ -134,6 +136,25 @@ public enum Migrations {
         sql: """
             ALTER TABLE requests ADD COLUMN line_hash INTEGER
                 CHECK (line_hash BETWEEN -2147483648 AND 2147483647)
+            """
+    )
+
+    /// What each lane learned of its server's limits (`LearnedBudget`), so that the next process
+    /// starts from it: one row per server (its base URL, never a key) and model, replaced at each
+    /// save. Rates per minute; NULL when not known. `learned_at` in milliseconds since 1970. (Named
+    /// to sort after the migration of the same day before it: `applied` orders by time, then name.)
+    static let v5LaneBudgets = Migration(
+        "2026-12-04-stored-lane-budgets",
+        sql: """
+            CREATE TABLE lane_budgets (
+                server TEXT NOT NULL CHECK (server <> ''),
+                model TEXT NOT NULL CHECK (model <> ''),
+                requests_per_minute REAL CHECK (requests_per_minute IS NULL OR requests_per_minute > 0),
+                tokens_per_minute REAL CHECK (tokens_per_minute IS NULL OR tokens_per_minute > 0),
+                concurrency_window INTEGER NOT NULL CHECK (concurrency_window > 0),
+                learned_at INTEGER NOT NULL,
+                PRIMARY KEY (server, model)
+            ) WITHOUT ROWID
             """
     )
 }

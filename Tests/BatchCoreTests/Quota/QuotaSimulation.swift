@@ -16,6 +16,8 @@ struct QuotaSimulation {
     /// Every n-th request sent gets a random 429 (no rate-limit headers, `retry-after: 1`), whatever
     /// the limits, as a mock or an overloaded server sends them; nil: none.
     var random429Every: Int? = nil
+    /// What an earlier process learned on the lane, if anything.
+    var learned: LearnedBudget? = nil
 
     struct Result {
         var seconds: Double
@@ -36,7 +38,7 @@ struct QuotaSimulation {
 
     func run(requests: Int, limitSeconds: Int64 = 600) -> Result {
         let start = Timestamp(milliseconds: 1_000_000)
-        var quota = LaneQuota(settings: settings, now: start)
+        var quota = LaneQuota(settings: settings, learned: learned, now: start)
         quota.join(tenant: 1, weight: 1)
         var serverRequests = Double(rpm) / 60
         var serverTokens = Double(tpm ?? 0) / 60

@@ -101,4 +101,22 @@ struct QuotaSimulationTests {
         let rate = try! #require(result.quota.budget.requests?.ratePerSecond)
         #expect(rate > 50, "budget \(rate)/s for a limit of 100/s")
     }
+
+    @Test("a second process on a lane learned before: at most 5 answered 429s in its first minute")
+    func learnedLane() {
+        // The first process measures the limit; what it keeps is what it was shown to admit.
+        let first = QuotaSimulation(rpm: 6000, style: .azure, settings: LaneSettings(concurrency: 64))
+            .run(requests: Self.requests)
+        let perMinute = try! #require(first.quota.learned(now: Timestamp(milliseconds: 0))?.requestsPerMinute)
+        #expect(perMinute > 5400 && perMinute < 6600, "learned \(perMinute) RPM of 6,000")
+        let learned = LearnedBudget(
+            requestsPerMinute: perMinute, tokensPerMinute: nil, window: 64,
+            learnedAt: Timestamp(milliseconds: 0))
+        let second = QuotaSimulation(
+            rpm: 6000, style: .azure, settings: LaneSettings(concurrency: 64, cautiousStart: true),
+            learned: learned)
+        let result = second.run(requests: 6000)  // a minute's worth at the limit
+        #expect(result.throttled <= 5, "\(result.throttled) 429s")
+        #expect(result.seconds / second.lowerBound(requests: 6000) <= 1.05, "took \(result.seconds) s")
+    }
 }
