@@ -19,7 +19,8 @@ final class SimulatorCore: Sendable {
 
     init(configuration: SimulatorConfiguration) {
         self.configuration = configuration
-        limiter = RateLimiter(rpm: configuration.rpm, tpm: configuration.tpm)
+        limiter = RateLimiter(
+            rpm: configuration.rpm, tpm: configuration.tpm, burstSeconds: configuration.burstSeconds)
         answers = RateLimitAnswers(
             style: configuration.rateLimitStyle, rpm: configuration.rpm, tpm: configuration.tpm)
     }

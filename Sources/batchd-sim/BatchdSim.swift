@@ -29,6 +29,9 @@ struct BatchdSim: AsyncParsableCommand {
     var rpm: Int?
     @Option(help: "Tokens per minute per deployment.")
     var tpm: Int?
+    @Option(
+        help: "Seconds' worth each rate-limit bucket holds, full at start (1: Azure; 60: OpenAI's minute).")
+    var burstSeconds: Double = 1
     @Option(name: .customLong("fault-500"), help: "Probability of a 500 answer.")
     var fault500: Double = 0
     @Option(name: .customLong("fault-503"), help: "Probability of a 503 answer.")
@@ -74,6 +77,7 @@ struct BatchdSim: AsyncParsableCommand {
             throw ValidationError("Latencies and --hang-seconds must be ≥ 0, --embedding-dimensions > 0.")
         }
         if let rpm, rpm <= 0 { throw ValidationError("--rpm must be positive.") }
+        guard burstSeconds > 0 else { throw ValidationError("--burst-seconds must be positive.") }
         if let tpm, tpm <= 0 { throw ValidationError("--tpm must be positive.") }
     }
 
@@ -96,6 +100,7 @@ struct BatchdSim: AsyncParsableCommand {
         configuration.latencyJitter = .milliseconds(latencyJitterMs)
         configuration.rpm = rpm
         configuration.tpm = tpm
+        configuration.burstSeconds = burstSeconds
         configuration.faults = FaultRates(
             serverError500: fault500, serverError503: fault503, dropConnection: faultDrop, hang: faultHang,
             malformedJSON: faultMalformed, random429: fault429, capacity429: fault429Capacity)

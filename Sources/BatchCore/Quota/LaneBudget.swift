@@ -20,6 +20,20 @@
 ///    the exhausted one (a 0 on a 429 is trusted; on a success it is not); with none, both.
 /// 4. `x-ratelimit-remaining-*` above 0 on a success lower a bucket's level when the server has
 ///    less left than the bucket believes (shared keys, another client on the same deployment).
+/// 5. **Headroom.** They also raise it, above the bucket's one second's worth if need be, when
+///    the server says more is left (less what is in flight besides the answer): a server whose
+///    bucket holds a minute and starts full (OpenAI's) is used at once, not at the one-second
+///    pace. Until the lane's first quota 429, which tells that the server enforces over short
+///    windows (as Azure does, whose per-minute remaining values are then not a promise); from then
+///    on the lane paces evenly. `-1`, missing and, on a success, `0` are never trusted.
+///
+/// Headroom, worked example: 6,000 RPM announced, a minute's bucket full at start, 10 in flight:
+///
+/// | answer's `remaining-requests` | bucket level before | level after             |
+/// |-------------------------------|---------------------|-------------------------|
+/// | 5,989                         | 98 (one second)     | 5,979 (5,989 − 10)      |
+/// | 40                            | 61                  | 40 (lowered, rule 4)    |
+/// | 12, after a quota 429         | 0                   | 0: paced evenly again   |
 ///
 /// Every 429 also empties both buckets, so sending resumes at the budget's pace, not in a burst.
 ///
@@ -165,8 +179,17 @@ public struct LaneBudget: Sendable {
         tokens?.take(Double(cost), now: now)
     }
 
+    /// Whether remaining counts above the buckets' level may be used (headroom): until the lane's
+    /// first quota 429, which tells that the server enforces over short windows.
+    public private(set) var trustsHeadroom = true
+
     /// Learns from an answer: its headers, and, for a success, that the server admitted `cost`.
-    public mutating func observe(_ headers: RateLimitHeaders, success: Bool, cost: Int, now: Timestamp) {
+    /// `othersInFlight` are the requests (and their tokens) on the wire besides this answer's:
+    /// headroom the server announces is what remains less them.
+    public mutating func observe(
+        _ headers: RateLimitHeaders, success: Bool, cost: Int,
+        othersInFlight: (requests: Int, tokens: Int) = (0, 0), now: Timestamp
+    ) {
         if requestSource != .configured, let limit = headers.limitRequests, limit > 0 {
             set(\.requests, perSecond: Double(limit) / 60 * Self.knownShare, startEmpty: false, now: now)
             requestSource = .announced
@@ -179,9 +202,15 @@ public struct LaneBudget: Sendable {
         admitted.add(cost: cost, now: now)
         if let remaining = headers.remainingRequests, remaining > 0 {
             requests?.clamp(toAtMost: Double(remaining), now: now)
+            if trustsHeadroom, requests != nil, !isProbing {
+                requests!.grant(upTo: Double(remaining - othersInFlight.requests), now: now)
+            }
         }
         if let remaining = headers.remainingTokens, remaining > 0 {
             tokens?.clamp(toAtMost: Double(remaining), now: now)
+            if trustsHeadroom, tokens != nil, !isProbing {
+                tokens!.grant(upTo: Double(remaining - othersInFlight.tokens), now: now)
+            }
         }
         advance(now: now)
     }
@@ -204,6 +233,7 @@ public struct LaneBudget: Sendable {
         }
         requests?.empty(now: now)
         tokens?.empty(now: now)
+        trustsHeadroom = false
     }
 
     private mutating func correct(

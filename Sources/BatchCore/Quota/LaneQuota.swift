@@ -18,6 +18,8 @@ public struct LaneQuota: Sendable {
     /// slowdown, or during a cautious start.
     public var window: Int { concurrency.window }
     public private(set) var inFlight = 0
+    /// The token cost of the requests in flight.
+    public private(set) var inFlightCost = 0
     /// No request of the lane starts before this time.
     public private(set) var pausedUntil: Timestamp?
     public private(set) var budget: LaneBudget
@@ -63,15 +65,17 @@ public struct LaneQuota: Sendable {
             budget.wait(cost: cost, now: now) == .zero, share.mayStart(tenant)
         else { return false }
         inFlight += 1
+        inFlightCost += cost
         budget.charge(cost: cost, now: now)
         share.started(tenant)
         return true
     }
 
-    /// A request's slot is free again. A success, answered after `latency` (when known), tells the
-    /// window whether the server keeps up (see ``ConcurrencyLimit``).
-    public mutating func finished(succeeded: Bool, latency: Duration? = nil) {
+    /// A request (of `cost` tokens) frees its slot. A success, answered after `latency` (when
+    /// known), tells the window whether the server keeps up (see ``ConcurrencyLimit``).
+    public mutating func finished(succeeded: Bool, latency: Duration? = nil, cost: Int = 0) {
         inFlight = max(0, inFlight - 1)
+        inFlightCost = max(0, inFlightCost - cost)
         if succeeded {
             concurrency.succeeded(latencyMs: latency.map { Double($0.wholeMillisecondsRoundedUp) })
         }
@@ -79,7 +83,9 @@ public struct LaneQuota: Sendable {
 
     /// Learns from an answer's rate-limit headers; `cost` is what the server admitted on a success.
     public mutating func observe(_ headers: RateLimitHeaders, success: Bool, cost: Int, now: Timestamp) {
-        budget.observe(headers, success: success, cost: cost, now: now)
+        // Called before the answer's request frees its slot: the others are the rest.
+        let others = (requests: max(0, inFlight - 1), tokens: max(0, inFlightCost - cost))
+        budget.observe(headers, success: success, cost: cost, othersInFlight: others, now: now)
         if success { classifier.admitted() }
     }
 

@@ -118,7 +118,9 @@ public struct DispatchState: Sendable {
     /// A request came back: frees its slot. Called alone when it has no line to record (cancelled,
     /// or left pending because the run is stopping); ``answered(_:succeeded:now:)`` calls it too.
     public mutating func finished(_ item: DispatchItem, succeeded: Bool = false, now: Timestamp) {
-        lanes.finished(lane: item.lane, tenant: tenant, succeeded: succeeded, latency: item.latency)
+        lanes.finished(
+            lane: item.lane, tenant: tenant, succeeded: succeeded, latency: item.latency,
+            cost: item.request.cost)
         inFlight -= 1
     }
 
@@ -143,7 +145,7 @@ public struct DispatchState: Sendable {
         _ item: DispatchItem, pauseLane: Bool, headers: RateLimitHeaders = RateLimitHeaders(), now: Timestamp
     ) {
         if pauseLane { lanes.throttled(lane: item.lane, until: item.due, headers: headers, now: now) }
-        lanes.finished(lane: item.lane, tenant: tenant, succeeded: false)
+        lanes.finished(lane: item.lane, tenant: tenant, succeeded: false, cost: item.request.cost)
         inFlight -= 1
         if !draining && stopReason == nil { schedule(item) }
     }

@@ -96,9 +96,11 @@ public final class SharedLanes: Sendable {
 
     /// A request of `lane` came back (answered, to be retried, or abandoned): frees its slot. A success
     /// answered after `latency` feeds the lane's adaptive window.
-    public func finished(lane: LaneKey, tenant: Int64, succeeded: Bool, latency: Duration? = nil) {
+    public func finished(
+        lane: LaneKey, tenant: Int64, succeeded: Bool, latency: Duration? = nil, cost: Int = 0
+    ) {
         let woken = state.withLock { state -> [@Sendable () -> Void] in
-            state.lanes[lane]?.finished(succeeded: succeeded, latency: latency)
+            state.lanes[lane]?.finished(succeeded: succeeded, latency: latency, cost: cost)
             return Self.waiters(state, lane: lane, except: tenant)
         }
         for wake in woken { wake() }

@@ -18,6 +18,8 @@ struct QuotaSimulation {
     var random429Every: Int? = nil
     /// What an earlier process learned on the lane, if anything.
     var learned: LearnedBudget? = nil
+    /// How many seconds' worth the server's buckets hold, full at start (60: OpenAI's minute).
+    var burstSeconds: Double = 1
 
     struct Result {
         var seconds: Double
@@ -29,9 +31,10 @@ struct QuotaSimulation {
 
     /// Seconds the quota's lower bound allows for `requests` (buckets start full).
     func lowerBound(requests: Int) -> Double {
-        var bound = Double(requests - rpm / 60) / (Double(rpm) / 60)
+        var bound = (Double(requests) - Double(rpm) / 60 * burstSeconds) / (Double(rpm) / 60)
         if let tpm {
-            bound = max(bound, Double(requests * cost - tpm / 60) / (Double(tpm) / 60))
+            bound = max(
+                bound, (Double(requests * cost) - Double(tpm) / 60 * burstSeconds) / (Double(tpm) / 60))
         }
         return bound
     }
@@ -40,8 +43,10 @@ struct QuotaSimulation {
         let start = Timestamp(milliseconds: 1_000_000)
         var quota = LaneQuota(settings: settings, learned: learned, now: start)
         quota.join(tenant: 1, weight: 1)
-        var serverRequests = Double(rpm) / 60
-        var serverTokens = Double(tpm ?? 0) / 60
+        let requestCapacity = max(1, Double(rpm) / 60 * burstSeconds)
+        let tokenCapacity = max(1, Double(tpm ?? 0) / 60 * burstSeconds)
+        var serverRequests = requestCapacity
+        var serverTokens = tokenCapacity
         var pending = requests
         var retries: [Int64] = []
         var inFlight: [(doneAt: Int64, admitted: Bool, headers: RateLimitHeaders, retryAfterMs: Int64)] = []
@@ -52,8 +57,8 @@ struct QuotaSimulation {
         var ms: Int64 = 0
         while done < requests && ms < limitSeconds * 1000 {
             let now = start.advanced(by: .milliseconds(ms))
-            serverRequests = min(Double(rpm) / 60, serverRequests + Double(rpm) / 60_000)
-            if let tpm { serverTokens = min(Double(tpm) / 60, serverTokens + Double(tpm) / 60_000) }
+            serverRequests = min(requestCapacity, serverRequests + Double(rpm) / 60_000)
+            if let tpm { serverTokens = min(tokenCapacity, serverTokens + Double(tpm) / 60_000) }
             var remaining: [(doneAt: Int64, admitted: Bool, headers: RateLimitHeaders, retryAfterMs: Int64)] =
                 []
             for answer in inFlight {
@@ -64,14 +69,14 @@ struct QuotaSimulation {
                 quota.observe(answer.headers, success: answer.admitted, cost: cost, now: now)
                 if answer.admitted {
                     done += 1
-                    quota.finished(succeeded: true)
+                    quota.finished(succeeded: true, cost: cost)
                 } else {
                     throttled += 1
                     let due = now.advanced(by: .milliseconds(answer.retryAfterMs))
                     let cause = quota.answeredThrottled(
                         ThrottleSignal(headers: answer.headers), cost: cost, until: due, now: now)
                     if cause.pausesLane { paused += 1 }
-                    quota.finished(succeeded: false)
+                    quota.finished(succeeded: false, cost: cost)
                     retries.append(due.milliseconds)
                 }
             }

@@ -119,4 +119,16 @@ struct QuotaSimulationTests {
         #expect(result.throttled <= 5, "\(result.throttled) 429s")
         #expect(result.seconds / second.lowerBound(requests: 6000) <= 1.05, "took \(result.seconds) s")
     }
+
+    @Test(
+        "a minute's bucket full at start (OpenAI): the announced headroom is used, within 10 % of the bound",
+        arguments: [LaneSettings(concurrency: 64), LaneSettings(concurrency: 64, rpm: 6000)])
+    func minuteBucketHeadroom(settings: LaneSettings) {
+        let simulation = QuotaSimulation(rpm: 6000, style: .openAI, settings: settings, burstSeconds: 60)
+        let result = simulation.run(requests: 10_000)
+        let bound = simulation.lowerBound(requests: 10_000)
+        #expect(bound == 40)
+        #expect(result.seconds / bound <= 1.10, "took \(result.seconds) s for a bound of \(bound) s")
+        #expect(result.seconds / bound >= 0.99, "faster than the limit allows: the model is wrong")
+    }
 }
