@@ -15,10 +15,13 @@ final class SimulatorCore: Sendable {
     private let counter = Locked<UInt64>(0)
     private let connections = Locked(0)
     private let gate = Locked(Gate())
+    /// When each answer is ready, for a server model other than `.fixed`.
+    private let schedule: Locked<ServiceSchedule>
     private let idPrefix = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
 
     init(configuration: SimulatorConfiguration) {
         self.configuration = configuration
+        schedule = Locked(ServiceSchedule(model: configuration.serverModel, latency: configuration.latency))
         limiter = RateLimiter(
             rpm: configuration.rpm, tpm: configuration.tpm, burstSeconds: configuration.burstSeconds)
         answers = RateLimitAnswers(
@@ -197,11 +200,17 @@ final class SimulatorCore: Sendable {
         return headers["authorization"].contains { $0 == "Bearer " + key }
     }
 
-    /// The configured latency plus uniform jitter.
+    /// The configured latency (as the server model has it under the present load) plus uniform
+    /// jitter; counted in ``SimulatorStats/latencyMillisecondsTotal``.
     private func latency() -> TimeAmount {
         var nanos = TimeAmount(configuration.latency).nanoseconds
+        if configuration.serverModel != .fixed {
+            let now = NIODeadline.now().uptimeNanoseconds
+            nanos = schedule.withLock { $0.admit(now: now) }
+        }
         let jitter = TimeAmount(configuration.latencyJitter).nanoseconds
         if jitter > 0 { nanos += Int64.random(in: 0...jitter) }
+        stats.withLock { $0.latencyMillisecondsTotal += Int(nanos / 1_000_000) }
         return .nanoseconds(nanos)
     }
 

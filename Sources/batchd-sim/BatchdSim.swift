@@ -32,6 +32,14 @@ struct BatchdSim: AsyncParsableCommand {
     @Option(
         help: "Seconds' worth each rate-limit bucket holds, full at start (1: Azure; 60: OpenAI's minute).")
     var burstSeconds: Double = 1
+    @Option(help: "How latency grows with load: fixed, batching or plateau.")
+    var serverModel: String = "fixed"
+    @Option(help: "batching: latency added per request in the batch, in milliseconds.")
+    var perRequestMs: Double = 2
+    @Option(help: "batching: the most requests served in one batch.")
+    var maxBatch: Int = 64
+    @Option(help: "plateau: requests served at once (the rest queue).")
+    var slots: Int = 16
     @Option(name: .customLong("fault-500"), help: "Probability of a 500 answer.")
     var fault500: Double = 0
     @Option(name: .customLong("fault-503"), help: "Probability of a 503 answer.")
@@ -78,6 +86,12 @@ struct BatchdSim: AsyncParsableCommand {
         }
         if let rpm, rpm <= 0 { throw ValidationError("--rpm must be positive.") }
         guard burstSeconds > 0 else { throw ValidationError("--burst-seconds must be positive.") }
+        guard ["fixed", "batching", "plateau"].contains(serverModel) else {
+            throw ValidationError("--server-model must be fixed, batching or plateau.")
+        }
+        guard perRequestMs >= 0, maxBatch > 0, slots > 0 else {
+            throw ValidationError("--per-request-ms must be >= 0, --max-batch and --slots > 0.")
+        }
         if let tpm, tpm <= 0 { throw ValidationError("--tpm must be positive.") }
     }
 
@@ -101,6 +115,13 @@ struct BatchdSim: AsyncParsableCommand {
         configuration.rpm = rpm
         configuration.tpm = tpm
         configuration.burstSeconds = burstSeconds
+        switch serverModel {
+        case "batching":
+            configuration.serverModel = .batching(
+                perRequest: .nanoseconds(Int64(perRequestMs * 1_000_000)), maxBatch: maxBatch)
+        case "plateau": configuration.serverModel = .plateau(slots: slots)
+        default: configuration.serverModel = .fixed
+        }
         configuration.faults = FaultRates(
             serverError500: fault500, serverError503: fault503, dropConnection: faultDrop, hang: faultHang,
             malformedJSON: faultMalformed, random429: fault429, capacity429: fault429Capacity)

@@ -20,8 +20,9 @@
 ///    the exhausted one (a 0 on a 429 is trusted; on a success it is not); with none, both.
 /// 4. `x-ratelimit-remaining-*` above 0 on a success lower a bucket's level when the server has
 ///    less left than the bucket believes (shared keys, another client on the same deployment).
-/// 5. **Headroom.** They also raise it, above the bucket's one second's worth if need be, when
-///    the server says more is left (less what is in flight besides the answer): a server whose
+/// 5. **Headroom.** They also raise it, above the bucket's one second's worth, when the server
+///    says more is left than the bucket holds (less what is in flight besides the answer; a
+///    server whose buckets hold one second's worth, as Azure's, changes nothing): a server whose
 ///    bucket holds a minute and starts full (OpenAI's) is used at once, not at the one-second
 ///    pace. Until the lane's first quota 429, which tells that the server enforces over short
 ///    windows (as Azure does, whose per-minute remaining values are then not a promise); from then
@@ -33,6 +34,7 @@
 /// |-------------------------------|---------------------|-------------------------|
 /// | 5,989                         | 98 (one second)     | 5,979 (5,989 − 10)      |
 /// | 40                            | 61                  | 40 (lowered, rule 4)    |
+/// | 100                           | 12                  | 12 (90 is within 98)    |
 /// | 12, after a quota 429         | 0                   | 0: paced evenly again   |
 ///
 /// Every 429 also empties both buckets, so sending resumes at the budget's pace, not in a burst.
@@ -202,14 +204,16 @@ public struct LaneBudget: Sendable {
         admitted.add(cost: cost, now: now)
         if let remaining = headers.remainingRequests, remaining > 0 {
             requests?.clamp(toAtMost: Double(remaining), now: now)
-            if trustsHeadroom, requests != nil, !isProbing {
-                requests!.grant(upTo: Double(remaining - othersInFlight.requests), now: now)
+            let headroom = Double(remaining - othersInFlight.requests)
+            if trustsHeadroom, !isProbing, let bucket = requests, headroom > bucket.capacity {
+                requests!.grant(upTo: headroom, now: now)
             }
         }
         if let remaining = headers.remainingTokens, remaining > 0 {
             tokens?.clamp(toAtMost: Double(remaining), now: now)
-            if trustsHeadroom, tokens != nil, !isProbing {
-                tokens!.grant(upTo: Double(remaining - othersInFlight.tokens), now: now)
+            let headroom = Double(remaining - othersInFlight.tokens)
+            if trustsHeadroom, !isProbing, let bucket = tokens, headroom > bucket.capacity {
+                tokens!.grant(upTo: headroom, now: now)
             }
         }
         advance(now: now)
