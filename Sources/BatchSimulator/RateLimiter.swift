@@ -4,7 +4,7 @@
 /// The precise rule, so client authors can compute a lower bound on throughput:
 /// - Each deployment (Azure path deployment or body `model`) has its own two token buckets.
 /// - **Requests bucket**: refills at `rpm / 60` per second; burst capacity `max(1, rpm / 60)`
-///   (one second's worth). Every request costs 1.
+///   (one second's worth; `burstSeconds` seconds' worth when set). Every request costs 1.
 /// - **Tokens bucket**: refills at `tpm / 60` per second; burst capacity
 ///   `max(cost of the request being checked, tpm / 60)`, so a single request larger than one second's
 ///   worth is admitted once the bucket has refilled to its cost. A request costs
@@ -42,11 +42,14 @@ final class RateLimiter: Sendable {
 
     let rpm: Int?
     let tpm: Int?
+    /// How many seconds' worth each bucket holds (``SimulatorConfiguration/burstSeconds``).
+    let burstSeconds: Double
     private let state = Locked<[String: Buckets]>([:])
 
-    init(rpm: Int?, tpm: Int?) {
+    init(rpm: Int?, tpm: Int?, burstSeconds: Double = 1) {
         self.rpm = rpm
         self.tpm = tpm
+        self.burstSeconds = burstSeconds
     }
 
     /// Whether any limit is configured.
@@ -61,8 +64,8 @@ final class RateLimiter: Sendable {
             var buckets =
                 all[deployment]
                 ?? Buckets(
-                    requests: rpm.map { TokenBucket(perMinute: $0, now: now) },
-                    tokens: tpm.map { TokenBucket(perMinute: $0, now: now) })
+                    requests: rpm.map { TokenBucket(perMinute: $0, now: now, burstSeconds: burstSeconds) },
+                    tokens: tpm.map { TokenBucket(perMinute: $0, now: now, burstSeconds: burstSeconds) })
             let requestsAvailable = buckets.requests?.available(for: 1, now: now)
             let tokensAvailable = buckets.tokens?.available(for: tokenCost, now: now)
             let requestWait =

@@ -30,6 +30,11 @@ public struct SimulatorConfiguration: Sendable {
     public var rpm: Int? = nil
     /// Tokens per minute per deployment/model; `nil` means unlimited. See ``RateLimiter``.
     public var tpm: Int? = nil
+    /// How many seconds' worth the rate-limit buckets hold, full at start: 1 (Azure enforces over
+    /// short windows), 60 for a bucket of a full minute (OpenAI's limiter). See ``RateLimiter``.
+    public var burstSeconds: Double = 1
+    /// How latency grows with the requests served at once (``ServerModel``); `.fixed` by default.
+    public var serverModel: ServerModel = .fixed
     /// Probabilities of injected faults per API request. See ``FaultRates``.
     public var faults: FaultRates = .none
     /// How long a "hang" fault holds the request without answering before closing the connection.

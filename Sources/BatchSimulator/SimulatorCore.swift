@@ -17,13 +17,17 @@ final class SimulatorCore: Sendable {
     private let gate = Locked(Gate())
     /// Arrival times of API requests, once ``recordArrivals()`` was called (`nil` before).
     private let arrivals = Locked<[ContinuousClock.Instant]?>(nil)
+    /// When each answer is ready, for a server model other than `.fixed`.
+    private let schedule: Locked<ServiceSchedule>
     private let idPrefix = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
     /// The Entra ID side, when configured.
     let identity: IdentityEndpoints?
 
     init(configuration: SimulatorConfiguration) {
         self.configuration = configuration
-        limiter = RateLimiter(rpm: configuration.rpm, tpm: configuration.tpm)
+        schedule = Locked(ServiceSchedule(model: configuration.serverModel, latency: configuration.latency))
+        limiter = RateLimiter(
+            rpm: configuration.rpm, tpm: configuration.tpm, burstSeconds: configuration.burstSeconds)
         identity = configuration.entra.map { IdentityEndpoints(simulation: $0) }
         answers = RateLimitAnswers(
             style: configuration.rateLimitStyle, rpm: configuration.rpm, tpm: configuration.tpm)
@@ -188,6 +192,11 @@ final class SimulatorCore: Sendable {
             var response = call.render(context)
             response.body = Array(response.body.prefix(max(1, response.body.count / 2)))
             return .answer(response, delayed: true, malformed: true)
+        case .random429:
+            return .answer(
+                answers.random429(operation: route.operation, model: model, apiVersion: route.apiVersion),
+                delayed: false)
+        case .capacity429: return .answer(answers.capacity429(), delayed: false)
         case nil: break
         }
 
@@ -210,11 +219,17 @@ final class SimulatorCore: Sendable {
         return headers["authorization"].contains { $0 == "Bearer " + key }
     }
 
-    /// The configured latency plus uniform jitter.
+    /// The configured latency (as the server model has it under the present load) plus uniform
+    /// jitter; counted in ``SimulatorStats/latencyMillisecondsTotal``.
     private func latency() -> TimeAmount {
         var nanos = TimeAmount(configuration.latency).nanoseconds
+        if configuration.serverModel != .fixed {
+            let now = NIODeadline.now().uptimeNanoseconds
+            nanos = schedule.withLock { $0.admit(now: now) }
+        }
         let jitter = TimeAmount(configuration.latencyJitter).nanoseconds
         if jitter > 0 { nanos += Int64.random(in: 0...jitter) }
+        stats.withLock { $0.latencyMillisecondsTotal += Int(nanos / 1_000_000) }
         return .nanoseconds(nanos)
     }
 

@@ -20,6 +20,9 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     public var hung: Int = 0
     /// Requests answered 200 with a deliberately truncated JSON body.
     public var malformed: Int = 0
+    /// The latencies given to delayed answers, summed, in whole milliseconds: divided by the
+    /// answers, the server's mean latency under the load it had.
+    public var latencyMillisecondsTotal: Int = 0
 
     /// All counters zero.
     public init() {}

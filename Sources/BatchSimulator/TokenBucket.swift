@@ -6,7 +6,7 @@
 struct TokenBucket: Sendable {
     /// Refill rate in units per second.
     let ratePerSecond: Double
-    /// One second's worth of units, at least 1.
+    /// `burstSeconds` seconds' worth of units (one by default), at least 1.
     let baseCapacity: Double
     /// The level right after the last admitted charge.
     private var level: Double
@@ -14,10 +14,11 @@ struct TokenBucket: Sendable {
     private var stamp: UInt64
 
     /// A full bucket at `now` for a per-minute limit: rate `perMinute / 60` per second,
-    /// capacity `max(1, perMinute / 60)`.
-    init(perMinute: Int, now: UInt64) {
+    /// capacity `max(1, perMinute / 60 × burstSeconds)`: one second's worth by default (as Azure
+    /// enforces), 60 for a bucket of a whole minute (as OpenAI's limiter holds).
+    init(perMinute: Int, now: UInt64, burstSeconds: Double = 1) {
         ratePerSecond = Double(max(perMinute, 0)) / 60
-        baseCapacity = max(1, ratePerSecond)
+        baseCapacity = max(1, ratePerSecond * max(burstSeconds, 0))
         level = baseCapacity
         stamp = now
     }

@@ -29,6 +29,17 @@ struct BatchdSim: AsyncParsableCommand {
     var rpm: Int?
     @Option(help: "Tokens per minute per deployment.")
     var tpm: Int?
+    @Option(
+        help: "Seconds' worth each rate-limit bucket holds, full at start (1: Azure; 60: OpenAI's minute).")
+    var burstSeconds: Double = 1
+    @Option(help: "How latency grows with load: fixed, batching or plateau.")
+    var serverModel: String = "fixed"
+    @Option(help: "batching: latency added per request in the batch, in milliseconds.")
+    var perRequestMs: Double = 2
+    @Option(help: "batching: the most requests served in one batch.")
+    var maxBatch: Int = 64
+    @Option(help: "plateau: requests served at once (the rest queue).")
+    var slots: Int = 16
     @Option(name: .customLong("fault-500"), help: "Probability of a 500 answer.")
     var fault500: Double = 0
     @Option(name: .customLong("fault-503"), help: "Probability of a 503 answer.")
@@ -39,6 +50,14 @@ struct BatchdSim: AsyncParsableCommand {
     var faultHang: Double = 0
     @Option(help: "Probability of a truncated JSON body.")
     var faultMalformed: Double = 0
+    @Option(
+        name: .customLong("fault-429"),
+        help: "Probability of a random 429 worded as a rate limit (retry-after: 1).")
+    var fault429: Double = 0
+    @Option(
+        name: .customLong("fault-429-capacity"),
+        help: "Probability of a capacity 429 (high demand; retry-after: 1).")
+    var fault429Capacity: Double = 0
     @Option(help: "How long a hung request is held, in seconds.")
     var hangSeconds: Double = 3600
     @Option(help: "Default embedding vector length.")
@@ -55,7 +74,8 @@ struct BatchdSim: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535.") }
         for (name, rate) in [
             ("--fault-500", fault500), ("--fault-503", fault503), ("--fault-drop", faultDrop),
-            ("--fault-hang", faultHang), ("--fault-malformed", faultMalformed),
+            ("--fault-hang", faultHang), ("--fault-malformed", faultMalformed), ("--fault-429", fault429),
+            ("--fault-429-capacity", fault429Capacity),
         ] where !(0...1).contains(rate) {
             throw ValidationError("\(name) must be between 0 and 1.")
         }
@@ -66,6 +86,13 @@ struct BatchdSim: AsyncParsableCommand {
             throw ValidationError("Latencies and --hang-seconds must be ≥ 0, --embedding-dimensions > 0.")
         }
         if let rpm, rpm <= 0 { throw ValidationError("--rpm must be positive.") }
+        guard burstSeconds > 0 else { throw ValidationError("--burst-seconds must be positive.") }
+        guard ["fixed", "batching", "plateau"].contains(serverModel) else {
+            throw ValidationError("--server-model must be fixed, batching or plateau.")
+        }
+        guard perRequestMs >= 0, maxBatch > 0, slots > 0 else {
+            throw ValidationError("--per-request-ms must be >= 0, --max-batch and --slots > 0.")
+        }
         if let tpm, tpm <= 0 { throw ValidationError("--tpm must be positive.") }
         if entra.tokenLifetime <= 0 { throw ValidationError("--token-lifetime must be positive.") }
     }
@@ -89,9 +116,17 @@ struct BatchdSim: AsyncParsableCommand {
         configuration.latencyJitter = .milliseconds(latencyJitterMs)
         configuration.rpm = rpm
         configuration.tpm = tpm
+        configuration.burstSeconds = burstSeconds
+        switch serverModel {
+        case "batching":
+            configuration.serverModel = .batching(
+                perRequest: .nanoseconds(Int64(perRequestMs * 1_000_000)), maxBatch: maxBatch)
+        case "plateau": configuration.serverModel = .plateau(slots: slots)
+        default: configuration.serverModel = .fixed
+        }
         configuration.faults = FaultRates(
             serverError500: fault500, serverError503: fault503, dropConnection: faultDrop, hang: faultHang,
-            malformedJSON: faultMalformed)
+            malformedJSON: faultMalformed, random429: fault429, capacity429: fault429Capacity)
         configuration.hangDuration = .milliseconds(Int64(hangSeconds * 1000))
         configuration.embeddingDimensions = embeddingDimensions
         configuration.rateLimitStyle = RateLimitStyle(rawValue: style.lowercased()) ?? .azure

@@ -115,6 +115,26 @@ struct DispatchStateTests {
         #expect(resumed.map(\.lane) == [Self.laneA])
     }
 
+    @Test("a capacity 429 delays its request alone; a quota 429 pauses the lane")
+    func throttledCauses() {
+        var state = Self.state(concurrency: 4)
+        state.load([Self.item(1), Self.item(2), Self.item(3)], now: Self.now)
+        var sent = Self.drainReady(&state)
+        #expect(sent.count == 3)
+        sent[0].due = Self.now.advanced(by: .seconds(1))
+        let capacity = state.throttled(
+            sent[0], signal: ThrottleSignal(headers: RateLimitHeaders(), bodySaysCapacity: true),
+            now: Self.now)
+        #expect(capacity == .capacity(.wording))
+        #expect(state.lanes.quota(Self.laneA)?.pausedUntil == nil)
+        #expect(state.nextWakeup(now: Self.now) == sent[0].due, "the request waits its retry-after")
+        sent[1].due = Self.now.advanced(by: .seconds(2))
+        let quota = state.throttled(
+            sent[1], signal: ThrottleSignal(headers: RateLimitHeaders(remainingRequests: 0)), now: Self.now)
+        #expect(quota == .quota(.exhaustedHeader))
+        #expect(state.lanes.quota(Self.laneA)?.pausedUntil == sent[1].due)
+    }
+
     @Test("a retry without pauseLane only delays that request")
     func plainRetry() {
         var state = Self.state(concurrency: 5)

@@ -107,6 +107,31 @@ struct FaultTests {
         #expect(FaultRates.none.fault(forDraw: 0) == nil)
     }
 
+    @Test("random and capacity 429s: retry-after 1 s, no rate-limit headers, each style's wording")
+    func random429s() async throws {
+        for style in RateLimitStyle.allCases {
+            try await Harness.run({ $0.rateLimitStyle = style }) { h in
+                let random = try await h.post(path, chatBody(), headers: [("x-sim-fault", "429")])
+                let capacity = try await h.post(path, chatBody(), headers: [("x-sim-fault", "capacity-429")])
+                for reply in [random, capacity] {
+                    #expect(reply.status == 429)
+                    #expect(reply.header("retry-after") == "1")
+                    #expect(reply.header("retry-after-ms") == "1000")
+                    #expect(reply.header("x-ratelimit-remaining-requests") == nil)
+                }
+                #expect(random.text.lowercased().contains("rate limit"), "\(style): \(random.text)")
+                let text = capacity.text.lowercased()
+                #expect(text.contains("high demand") || text.contains("overloaded"), "\(style): \(text)")
+                #expect(!text.contains("rate limit") && !text.contains("quota"))
+                #expect(h.simulator.stats.answered429 == 2)
+            }
+        }
+        let rates = FaultRates(random429: 0.1, capacity429: 0.1)
+        #expect(rates.fault(forDraw: 0.05) == .random429)
+        #expect(rates.fault(forDraw: 0.15) == .capacity429)
+        #expect(rates.fault(forDraw: 0.25) == nil)
+    }
+
     @Test("stats counters add up and /_sim/stats serves the same numbers")
     func statsMatch() async throws {
         try await Harness.run({ $0.rpm = 1 }) { h in

@@ -33,6 +33,22 @@ struct RateLimitTests {
         }
     }
 
+    @Test("burstSeconds 60: the bucket holds a minute's worth, full at start, and says so")
+    func minuteBucket() async throws {
+        // 2 RPM: a request's refill takes 30 s, so the bucket does not refill during the test.
+        try await Harness.run({
+            $0.rpm = 2
+            $0.burstSeconds = 60
+            $0.rateLimitStyle = .openAI
+        }) { h in
+            let first = try await h.post("/v1/chat/completions", chatBody())
+            #expect(first.status == 200)
+            #expect(first.header("x-ratelimit-remaining-requests") == "1")
+            #expect(try await h.post("/v1/chat/completions", chatBody()).status == 200)
+            #expect(try await h.post("/v1/chat/completions", chatBody()).status == 429)
+        }
+    }
+
     @Test("tpm: a request with a large max_tokens is a 429, OpenAI flavour with limit headers")
     func tokensPerMinute() async throws {
         try await Harness.run({

@@ -76,9 +76,13 @@ public struct ConcurrencyLimit: Sendable, Equatable {
     /// Slow rounds in a row whose latency did not fall after a decrease.
     private var withoutRelief = 0
 
-    public init(cap: Int, cautiousStart: Bool = false) {
+    /// A window under `cap`. A cautious start opens at ``initialWindow``, or at `learnedWindow`
+    /// when an earlier process learned one (``LearnedBudget``; at least ``initialWindow``), at
+    /// most the cap; it then slow-starts as usual.
+    public init(cap: Int, cautiousStart: Bool = false, learnedWindow: Int? = nil) {
         self.cap = max(1, cap)
-        self.window = cautiousStart ? min(self.cap, Self.initialWindow) : self.cap
+        let opening = max(Self.initialWindow, learnedWindow ?? Self.initialWindow)
+        self.window = cautiousStart ? min(self.cap, opening) : self.cap
         self.threshold = self.cap
     }
 

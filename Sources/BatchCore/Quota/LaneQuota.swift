@@ -18,15 +18,32 @@ public struct LaneQuota: Sendable {
     /// slowdown, or during a cautious start.
     public var window: Int { concurrency.window }
     public private(set) var inFlight = 0
+    /// The token cost of the requests in flight.
+    public private(set) var inFlightCost = 0
     /// No request of the lane starts before this time.
     public private(set) var pausedUntil: Timestamp?
     public private(set) var budget: LaneBudget
     public private(set) var share = FairShare()
+    /// Tells the lane's quota 429s from its capacity 429s.
+    public private(set) var classifier = ThrottleClassifier()
 
-    public init(settings: LaneSettings, now: Timestamp) {
+    /// A lane that starts from what an earlier process `learned` on it, when given: its budgets
+    /// (``LaneBudget/init(settings:learned:now:)``) and, for a window nobody configured, its window.
+    public init(settings: LaneSettings, learned: LearnedBudget? = nil, now: Timestamp) {
         self.settings = settings
-        self.concurrency = ConcurrencyLimit(cap: settings.concurrency, cautiousStart: settings.cautiousStart)
-        self.budget = LaneBudget(settings: settings, now: now)
+        self.concurrency = ConcurrencyLimit(
+            cap: settings.concurrency, cautiousStart: settings.cautiousStart, learnedWindow: learned?.window)
+        self.budget = LaneBudget(settings: settings, learned: learned, now: now)
+    }
+
+    /// What the lane knows of its server now, to be kept for the next process; nil when it knows
+    /// no limit (nothing measured or announced).
+    public func learned(now: Timestamp) -> LearnedBudget? {
+        let perMinute = budget.learnedPerMinute
+        let learned = LearnedBudget(
+            requestsPerMinute: perMinute.requests, tokensPerMinute: perMinute.tokens, window: window,
+            learnedAt: now)
+        return learned.knowsALimit ? learned : nil
     }
 
     /// Applies new settings (a job with its own `--concurrency`, `--rpm` or `--tpm` joined the lane);
@@ -48,15 +65,17 @@ public struct LaneQuota: Sendable {
             budget.wait(cost: cost, now: now) == .zero, share.mayStart(tenant)
         else { return false }
         inFlight += 1
+        inFlightCost += cost
         budget.charge(cost: cost, now: now)
         share.started(tenant)
         return true
     }
 
-    /// A request's slot is free again. A success, answered after `latency` (when known), tells the
-    /// window whether the server keeps up (see ``ConcurrencyLimit``).
-    public mutating func finished(succeeded: Bool, latency: Duration? = nil) {
+    /// A request (of `cost` tokens) frees its slot. A success, answered after `latency` (when
+    /// known), tells the window whether the server keeps up (see ``ConcurrencyLimit``).
+    public mutating func finished(succeeded: Bool, latency: Duration? = nil, cost: Int = 0) {
         inFlight = max(0, inFlight - 1)
+        inFlightCost = max(0, inFlightCost - cost)
         if succeeded {
             concurrency.succeeded(latencyMs: latency.map { Double($0.wholeMillisecondsRoundedUp) })
         }
@@ -64,15 +83,32 @@ public struct LaneQuota: Sendable {
 
     /// Learns from an answer's rate-limit headers; `cost` is what the server admitted on a success.
     public mutating func observe(_ headers: RateLimitHeaders, success: Bool, cost: Int, now: Timestamp) {
-        budget.observe(headers, success: success, cost: cost, now: now)
+        // Called before the answer's request frees its slot: the others are the rest.
+        let others = (requests: max(0, inFlight - 1), tokens: max(0, inFlightCost - cost))
+        budget.observe(headers, success: success, cost: cost, othersInFlight: others, now: now)
+        if success { classifier.admitted() }
     }
 
-    /// A 429: pauses the lane until `until` (a later pause wins), narrows its window to one and
+    /// A 429 answered to a request of `cost`, to be retried at `until`: classified by
+    /// ``ThrottleClassifier``. A quota 429 pauses and narrows the lane
+    /// (``throttled(until:headers:now:)``); a capacity 429 leaves the lane as it is, and only its
+    /// request waits.
+    public mutating func answeredThrottled(
+        _ signal: ThrottleSignal, cost: Int, until: Timestamp, now: Timestamp
+    ) -> ThrottleCause {
+        let cause = classifier.classify(signal, budgetHoldsQuota: budget.holdsQuota(cost: cost, now: now))
+        if cause.pausesLane { throttled(until: until, headers: signal.headers, now: now) }
+        return cause
+    }
+
+    /// A quota 429: pauses the lane until `until` (a later pause wins), narrows its window to one and
     /// empties its budgets.
     public mutating func throttled(until: Timestamp, headers: RateLimitHeaders, now: Timestamp) {
+        // The last pause that is over: what the server admitted before its end is not a measure.
+        let resumedAt = pausedUntil.flatMap { $0 <= now ? $0 : nil }
         pausedUntil = max(pausedUntil ?? until, until)
         concurrency.throttled()
-        budget.throttled(headers, now: now)
+        budget.throttled(headers, resumedAt: resumedAt, now: now)
     }
 
     /// Whether every slot is taken (only a finished request lets the next one start).

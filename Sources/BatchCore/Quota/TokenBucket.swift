@@ -33,8 +33,17 @@ public struct TokenBucket: Sendable, Equatable {
 
     mutating func refill(now: Timestamp) {
         let elapsed = Double(max(0, now.milliseconds - updated.milliseconds)) / 1000
-        level = min(capacity, level + elapsed * ratePerSecond)
+        // A level above the capacity (headroom the server announced, ``grant(upTo:now:)``) is
+        // spent before the bucket refills again; refilling never lowers it.
+        if level < capacity { level = min(capacity, level + elapsed * ratePerSecond) }
         updated = max(updated, now)
+    }
+
+    /// Raises the level to `available` when that is higher, above the capacity if need be: the
+    /// server said that much is left (headroom, see ``LaneBudget``).
+    public mutating func grant(upTo available: Double, now: Timestamp) {
+        refill(now: now)
+        level = max(level, available)
     }
 
     /// The wait until the bucket holds `cost` (a cost above the capacity needs a full bucket);
@@ -67,11 +76,13 @@ public struct TokenBucket: Sendable, Equatable {
         level = min(level, remaining)
     }
 
-    /// Changes the rate and capacity (a limit learned from the server), keeping the level.
+    /// Changes the rate and capacity (a limit learned from the server), keeping the level (at most
+    /// the new capacity, unless it holds headroom granted above the old one).
     public mutating func setRate(perSecond rate: Double, capacity: Double, now: Timestamp) {
         refill(now: now)
+        let granted = level > self.capacity
         ratePerSecond = max(rate, 1e-9)
         self.capacity = max(capacity, 1)
-        level = min(level, self.capacity)
+        if !granted { level = min(level, self.capacity) }
     }
 }

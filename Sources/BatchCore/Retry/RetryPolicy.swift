@@ -101,7 +101,8 @@ public enum RetryDecision: Sendable, Equatable {
     /// Record the answer in the results file. Its body is valid JSON.
     case succeed
     /// Send again later: after `wait` if the server asked for one, else after the policy's backoff.
-    /// `throttled` marks a 429: the request's whole lane pauses, not only this request.
+    /// `throttled` marks a 429: its lane tells a quota 429, which pauses the whole lane, from a
+    /// capacity 429, which only this request waits out (``ThrottleClassifier``).
     case retry(code: String, wait: Duration?, throttled: Bool)
     /// Record the last outcome in the errors file.
     case fail(code: String)

@@ -82,12 +82,19 @@ extension DispatchLoop {
                 recorder.retry(
                     line: request.line, attempts: item.attempts, nextAttemptAt: item.due, code: code, now: now
                 )
-                state.retry(item, pauseLane: throttled, headers: headers, now: now)
+                var cause = "-"
+                if throttled, case .answer(let answer) = attempt {
+                    let signal = ThrottleSignal(
+                        headers: headers, bodySaysCapacity: ThrottleSignal.saysCapacity(body: answer.body))
+                    cause = "\(state.throttled(item, signal: signal, now: now))"
+                } else {
+                    state.retry(item, pauseLane: false, now: now)
+                }
                 logger.debug(
                     "request will be retried",
                     metadata: [
                         "custom_id": "\(request.customID)", "code": "\(code)", "attempt": "\(item.attempts)",
-                        "delay_ms": "\(delay.wholeMillisecondsRoundedUp)",
+                        "delay_ms": "\(delay.wholeMillisecondsRoundedUp)", "throttle": "\(cause)",
                     ])
             case .stopJob(let reason):
                 recorder.retry(

@@ -11,9 +11,12 @@ extension DispatchLoop {
     func loadPage(into state: inout DispatchState) async throws {
         let (env, jobID, endpointName, limit) = (environment, jobID, endpointName, pageSize)
         let page = try await env.store.pendingPage(job: jobID, after: state.loadedThroughLine, limit: limit)
-        state.load(
-            page.map { DispatchItem(request: $0, lane: LaneKey(endpoint: endpointName, model: $0.model)) },
-            now: env.clock.now)  // not the time before the read, which may have waited for the store
+        let items = page.map {
+            DispatchItem(request: $0, lane: LaneKey(endpoint: endpointName, model: $0.model))
+        }
+        await seedLearned(lanes: Set(items.map(\.lane)).filter { !state.hasJoined($0) })
+        // The time after the read, not before it: the read may have waited for the store.
+        state.load(items, now: env.clock.now)
     }
 
     /// Renews the job's lease and checks that its input is unchanged: a store write (which waits

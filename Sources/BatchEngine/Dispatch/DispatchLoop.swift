@@ -79,6 +79,8 @@ struct DispatchLoop {
         defer { timer.cancel() }
         let inbox = CompletionInbox { continuation.yield(.completions) }
         var reachability = EndpointReachability()
+        var learnedSaved: [LaneKey: LearnedBudget] = [:]
+        var learnedChecked = env.clock.now
 
         try await withThrowingDiscardingTaskGroup { group in
             var iterator = events.makeAsyncIterator()
@@ -113,6 +115,16 @@ struct DispatchLoop {
                         case .failure(let error): state.stop(error)
                         }
                         lastRenewal = now
+                    }
+                    if now.milliseconds - learnedChecked.milliseconds >= Self.learnedSaveInterval {
+                        learnedChecked = now
+                        let changes = learnedToSave(state: state, saved: &learnedSaved, now: now)
+                        if !changes.isEmpty {
+                            let (store, server, logger) = (env.store, learnedServer, logger)
+                            group.addTask {
+                                await Self.saveLearned(changes, store: store, server: server, logger: logger)
+                            }
+                        }
                     }
                     if state.isFinished { break }
 
@@ -169,6 +181,9 @@ struct DispatchLoop {
                 now: env.clock.now)
         }
         try await commit?.finish(into: &state)
+        await Self.saveLearned(
+            learnedToSave(state: state, saved: &learnedSaved, now: env.clock.now), store: env.store,
+            server: learnedServer, logger: logger)
         if let batch = recorder.takeBatch() {
             let writer = recorder.writer
             try await writer.commit(batch)

@@ -62,6 +62,12 @@ public struct DispatchState: Sendable {
         self.init(lowWatermark: lowWatermark) { LaneSettings(concurrency: laneConcurrency($0)) }
     }
 
+    /// The lanes the job has joined so far, in the order it joined them.
+    public var joinedLanes: [LaneKey] { laneOrder }
+
+    /// Whether the job has joined `lane`.
+    public func hasJoined(_ lane: LaneKey) -> Bool { queues[lane] != nil }
+
     /// Whether the runner should load another page of pending requests.
     public var wantsMoreInput: Bool {
         !inputExhausted && !draining && stopReason == nil && readyCount + delayed.count < lowWatermark
@@ -112,7 +118,9 @@ public struct DispatchState: Sendable {
     /// A request came back: frees its slot. Called alone when it has no line to record (cancelled,
     /// or left pending because the run is stopping); ``answered(_:succeeded:now:)`` calls it too.
     public mutating func finished(_ item: DispatchItem, succeeded: Bool = false, now: Timestamp) {
-        lanes.finished(lane: item.lane, tenant: tenant, succeeded: succeeded, latency: item.latency)
+        lanes.finished(
+            lane: item.lane, tenant: tenant, succeeded: succeeded, latency: item.latency,
+            cost: item.request.cost)
         inFlight -= 1
     }
 
@@ -131,14 +139,30 @@ public struct DispatchState: Sendable {
     }
 
     /// A request came back and will be retried at `item.due`. `pauseLane` pauses its whole lane
-    /// until then too (a 429; `headers` say which limit it hit).
+    /// until then too (a quota 429; `headers` say which limit it hit). A 429 goes to
+    /// ``throttled(_:signal:now:)`` instead, which tells quota from capacity.
     public mutating func retry(
         _ item: DispatchItem, pauseLane: Bool, headers: RateLimitHeaders = RateLimitHeaders(), now: Timestamp
     ) {
         if pauseLane { lanes.throttled(lane: item.lane, until: item.due, headers: headers, now: now) }
-        lanes.finished(lane: item.lane, tenant: tenant, succeeded: false)
+        lanes.finished(lane: item.lane, tenant: tenant, succeeded: false, cost: item.request.cost)
         inFlight -= 1
         if !draining && stopReason == nil { schedule(item) }
+    }
+
+    /// A request came back with a 429 and will be retried at `item.due`. Its lane classifies the
+    /// 429 (``ThrottleClassifier``): a quota 429 pauses the whole lane until then too, a capacity
+    /// 429 only this request. Returns the cause.
+    @discardableResult
+    public mutating func throttled(_ item: DispatchItem, signal: ThrottleSignal, now: Timestamp)
+        -> ThrottleCause
+    {
+        let cause =
+            lanes.answeredThrottled(
+                lane: item.lane, signal: signal, cost: item.request.cost, until: item.due, now: now)
+            ?? .capacity(.lone)
+        retry(item, pauseLane: false, now: now)
+        return cause
     }
 
     /// Stops starting requests (graceful stop); requests in flight still complete. The job's share

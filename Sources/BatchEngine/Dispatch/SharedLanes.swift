@@ -11,6 +11,8 @@ public final class SharedLanes: Sendable {
     private struct State {
         var lanes: [LaneKey: LaneQuota] = [:]
         var wakers: [Int64: @Sendable () -> Void] = [:]
+        /// Budgets learned by earlier processes, for lanes not created yet.
+        var seeds: [LaneKey: LearnedBudget] = [:]
     }
 
     private let state = Mutex(State())
@@ -42,12 +44,31 @@ public final class SharedLanes: Sendable {
     public func join(lane: LaneKey, tenant: Int64, weight: Int, settings: LaneSettings, now: Timestamp) {
         state.withLock { state in
             if state.lanes[lane] == nil {
-                state.lanes[lane] = LaneQuota(settings: settings, now: now)
+                state.lanes[lane] = LaneQuota(
+                    settings: settings, learned: state.seeds.removeValue(forKey: lane), now: now)
             } else {
                 state.lanes[lane]!.reconfigure(settings, now: now)
             }
             state.lanes[lane]!.join(tenant: tenant, weight: weight)
         }
+    }
+
+    /// Whether `lane` exists in this process (it then has its own, live, knowledge of the server).
+    public func exists(_ lane: LaneKey) -> Bool {
+        state.withLock { $0.lanes[lane] != nil }
+    }
+
+    /// What an earlier process learned on `lane`: the lane starts from it when it is created
+    /// (``LaneQuota/init(settings:learned:now:)``). Ignored for a lane that exists already.
+    public func seed(_ lane: LaneKey, learned: LearnedBudget) {
+        state.withLock { state in
+            if state.lanes[lane] == nil { state.seeds[lane] = learned }
+        }
+    }
+
+    /// What `lane` knows of its server now, to be kept; see ``LaneQuota/learned(now:)``.
+    public func learned(_ lane: LaneKey, now: Timestamp) -> LearnedBudget? {
+        state.withLock { $0.lanes[lane]?.learned(now: now) }
     }
 
     /// Tries to start a request; see ``LaneQuota/tryStart(tenant:cost:now:)``.
@@ -75,9 +96,11 @@ public final class SharedLanes: Sendable {
 
     /// A request of `lane` came back (answered, to be retried, or abandoned): frees its slot. A success
     /// answered after `latency` feeds the lane's adaptive window.
-    public func finished(lane: LaneKey, tenant: Int64, succeeded: Bool, latency: Duration? = nil) {
+    public func finished(
+        lane: LaneKey, tenant: Int64, succeeded: Bool, latency: Duration? = nil, cost: Int = 0
+    ) {
         let woken = state.withLock { state -> [@Sendable () -> Void] in
-            state.lanes[lane]?.finished(succeeded: succeeded, latency: latency)
+            state.lanes[lane]?.finished(succeeded: succeeded, latency: latency, cost: cost)
             return Self.waiters(state, lane: lane, except: tenant)
         }
         for wake in woken { wake() }
@@ -91,6 +114,15 @@ public final class SharedLanes: Sendable {
     /// A 429 on `lane`: pauses it until `until`.
     public func throttled(lane: LaneKey, until: Timestamp, headers: RateLimitHeaders, now: Timestamp) {
         state.withLock { $0.lanes[lane]?.throttled(until: until, headers: headers, now: now) }
+    }
+
+    /// A 429 on `lane` for a request of `cost`, retried at `until`: classified, and the lane paused
+    /// only for a quota 429; see ``LaneQuota/answeredThrottled(_:cost:until:now:)``. Nil when the
+    /// lane is unknown.
+    public func answeredThrottled(
+        lane: LaneKey, signal: ThrottleSignal, cost: Int, until: Timestamp, now: Timestamp
+    ) -> ThrottleCause? {
+        state.withLock { $0.lanes[lane]?.answeredThrottled(signal, cost: cost, until: until, now: now) }
     }
 
     /// When a request of `cost` could start on `lane`, time-wise; nil when only a freed slot helps.

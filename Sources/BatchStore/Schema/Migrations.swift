@@ -1,7 +1,7 @@
 /// Every migration batchd has shipped, in order. Append only; never edit a shipped entry.
 public enum Migrations {
     public static let all: [Migration] = [
-        v1Initial, v2RequestCost, v3LeanRequests, v4LineHash, v5StopRequest, v6ErrorsSwap,
+        v1Initial, v2RequestCost, v3LeanRequests, v4LineHash, v5StopRequest, v6LaneBudgets, v7ErrorsSwap,
     ]
 
     /// Jobs, their requests (one row per valid input line; bodies stay in the input file) and
@@ -146,10 +146,29 @@ public enum Migrations {
         sql: "ALTER TABLE jobs ADD COLUMN stop_request TEXT CHECK (stop_request IN ('pause', 'cancel'))"
     )
 
+    /// What each lane learned of its server's limits (`LearnedBudget`), so that the next process
+    /// starts from it: one row per server (its base URL, never a key) and model, replaced at each
+    /// save. Rates per minute; NULL when not known. `learned_at` in milliseconds since 1970. (Named
+    /// to sort after the migration of the same day before it: `applied` orders by time, then name.)
+    static let v6LaneBudgets = Migration(
+        "2026-12-04-stored-lane-budgets",
+        sql: """
+            CREATE TABLE lane_budgets (
+                server TEXT NOT NULL CHECK (server <> ''),
+                model TEXT NOT NULL CHECK (model <> ''),
+                requests_per_minute REAL CHECK (requests_per_minute IS NULL OR requests_per_minute > 0),
+                tokens_per_minute REAL CHECK (tokens_per_minute IS NULL OR tokens_per_minute > 0),
+                concurrency_window INTEGER NOT NULL CHECK (concurrency_window > 0),
+                learned_at INTEGER NOT NULL,
+                PRIMARY KEY (server, model)
+            ) WITHOUT ROWID
+            """
+    )
+
     /// Set while `batchctl retry` replaces a job's errors file by a copy without the lines it sends
     /// again (written as `<errors>.retry`, then renamed): whoever opens the job's outputs next
     /// finishes the rename first (see `ErrorsSwap`), since the recorded length is the new file's.
-    static let v6ErrorsSwap = Migration(
+    static let v7ErrorsSwap = Migration(
         "2026-12-04-swap-errors-file",
         sql:
             "ALTER TABLE jobs ADD COLUMN errors_swap INTEGER NOT NULL DEFAULT 0 CHECK (errors_swap IN (0, 1))"

@@ -126,4 +126,24 @@ struct LaneBudgetTests {
         #expect(Self.sendAll(&budget, at: Self.start) == 0)
         #expect(Self.sendAll(&budget, at: Self.at(100)) == 9, "99/s refills about ten in 100 ms")
     }
+
+    @Test("remaining counts above the bucket are headroom, less what is in flight, until a quota 429")
+    func headroom() {
+        var budget = LaneBudget(settings: LaneSettings(concurrency: 64, rpm: 6000), now: Self.start)
+        budget.observe(
+            RateLimitHeaders(remainingRequests: 5989), success: true, cost: 1, othersInFlight: (10, 0),
+            now: Self.start)
+        #expect(Self.sendAll(&budget, at: Self.start) == 5979, "the table's first row")
+        budget.observe(RateLimitHeaders(remainingRequests: 40), success: true, cost: 1, now: Self.at(1))
+        #expect(budget.requests!.level <= 40)
+        #expect(Self.sendAll(&budget, at: Self.at(1)) <= 40)
+        budget.observe(
+            RateLimitHeaders(remainingRequests: 100), success: true, cost: 1, othersInFlight: (10, 0),
+            now: Self.at(1))
+        #expect(Self.sendAll(&budget, at: Self.at(1)) == 0, "90 left is within the bucket: no headroom")
+        budget.throttled(RateLimitHeaders(remainingRequests: 0), now: Self.at(2))
+        #expect(!budget.trustsHeadroom)
+        budget.observe(RateLimitHeaders(remainingRequests: 3000), success: true, cost: 1, now: Self.at(2))
+        #expect(Self.sendAll(&budget, at: Self.at(2)) == 0, "paced evenly after a quota 429")
+    }
 }

@@ -76,4 +76,39 @@ struct LaneQuotaTests {
         #expect(quota.window == ConcurrencyLimit.initialWindow)
         #expect(quota.pausedUntil == until)
     }
+
+    @Test("a capacity 429 leaves the lane as it is; a quota 429 pauses and narrows it")
+    func capacityAndQuota() {
+        var quota = LaneQuota(settings: LaneSettings(concurrency: 4, rpm: 6000), now: Self.start)
+        quota.join(tenant: 1, weight: 1)
+        #expect(Self.startAll(&quota, now: Self.start) == 4)
+        let until = Self.start.advanced(by: .seconds(1))
+        let wording = quota.answeredThrottled(
+            ThrottleSignal(headers: RateLimitHeaders(), bodySaysCapacity: true), cost: 1, until: until,
+            now: Self.start)
+        #expect(wording == .capacity(.wording))
+        quota.finished(succeeded: false)
+        #expect(quota.pausedUntil == nil)
+        #expect(quota.window == 4)
+        #expect(Self.startAll(&quota, now: Self.start) == 1, "its slot is free again at once")
+        let exhausted = quota.answeredThrottled(
+            ThrottleSignal(headers: RateLimitHeaders(remainingRequests: 0)), cost: 1, until: until,
+            now: Self.start)
+        #expect(exhausted == .quota(.exhaustedHeader))
+        #expect(quota.pausedUntil == until)
+        #expect(quota.window == 1)
+    }
+
+    @Test("a lone 429 on a lane whose configured budget holds quota is capacity")
+    func budgetLeft() {
+        var quota = LaneQuota(settings: LaneSettings(concurrency: 4, rpm: 6000), now: Self.start)
+        quota.join(tenant: 1, weight: 1)
+        _ = quota.tryStart(tenant: 1, cost: 1, now: Self.start)
+        quota.observe(RateLimitHeaders(), success: true, cost: 1, now: Self.start)
+        let cause = quota.answeredThrottled(
+            ThrottleSignal(headers: RateLimitHeaders()), cost: 1, until: Self.start.advanced(by: .seconds(1)),
+            now: Self.start)
+        #expect(cause == .capacity(.budgetLeft))
+        #expect(quota.pausedUntil == nil)
+    }
 }
