@@ -20,6 +20,10 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     public var hung: Int = 0
     /// Requests answered 200 with a deliberately truncated JSON body.
     public var malformed: Int = 0
+    /// Embeddings requests answered 200 (a subset of ``answered2xx``).
+    public var embeddingRequests: Int = 0
+    /// Inputs embedded by those requests: with packing, more than ``embeddingRequests``.
+    public var embeddingInputs: Int = 0
 
     /// All counters zero.
     public init() {}

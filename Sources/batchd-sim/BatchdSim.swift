@@ -43,6 +43,8 @@ struct BatchdSim: AsyncParsableCommand {
     var hangSeconds: Double = 3600
     @Option(help: "Default embedding vector length.")
     var embeddingDimensions: Int = 8
+    @Option(help: "Embedding inputs over this many tokens (characters / 4) are refused with a 400.")
+    var maxInputTokens: Int = 8192
     @Option(help: "429 flavour: azure or openai.")
     var style: String = "azure"
 
@@ -66,6 +68,7 @@ struct BatchdSim: AsyncParsableCommand {
         }
         if let rpm, rpm <= 0 { throw ValidationError("--rpm must be positive.") }
         if let tpm, tpm <= 0 { throw ValidationError("--tpm must be positive.") }
+        guard maxInputTokens > 0 else { throw ValidationError("--max-input-tokens must be positive.") }
     }
 
     /// Whether `host` is `localhost`, `::1` or an IPv4 address in 127.0.0.0/8.
@@ -92,6 +95,7 @@ struct BatchdSim: AsyncParsableCommand {
             malformedJSON: faultMalformed)
         configuration.hangDuration = .milliseconds(Int64(hangSeconds * 1000))
         configuration.embeddingDimensions = embeddingDimensions
+        configuration.maxInputTokens = maxInputTokens
         configuration.rateLimitStyle = RateLimitStyle(rawValue: style.lowercased()) ?? .azure
 
         let simulator = Simulator(configuration: configuration)
