@@ -30,11 +30,17 @@ struct JobSettingsOptions: ParsableArguments {
     @Option(help: "Seconds one attempt may take (default 600).")
     var requestTimeout: Double?
 
+    @Option(
+        name: .customLong("pack"),
+        help: "Embedding inputs per request at most, 1 to 2048 (default 512; 1 turns packing off).")
+    var pack: Int?
+
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let rpm, rpm < 1 { throw ValidationError("--rpm must be at least 1") }
         if let tpm, tpm < 1 { throw ValidationError("--tpm must be at least 1") }
         if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
+        if let pack, !(1...2048).contains(pack) { throw ValidationError("--pack must be between 1 and 2048") }
         if let requestTimeout, requestTimeout <= 0 {
             throw ValidationError("--request-timeout must be positive")
         }
@@ -43,6 +49,6 @@ struct JobSettingsOptions: ParsableArguments {
     var jobSettings: JobSettings {
         JobSettings(
             endpoint: endpoint, priority: priority, concurrency: concurrency, rpm: rpm, tpm: tpm,
-            maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout)
+            maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout, embeddingInputsPerRequest: pack)
     }
 }

@@ -28,6 +28,8 @@ public struct RequestSender: Sendable {
         case inputModified(String)
         /// The send was cancelled (hard stop); nothing is recorded for it.
         case cancelled
+        /// A pack's answer (``sendPack(_:)``), with what splitting it back into lines gave.
+        case packed(AttemptResult, PackSplit)
     }
 
     public let endpoint: Endpoint
