@@ -207,4 +207,22 @@ struct EmbeddingPackingTests {
         #expect(messages["hole"] == "emb.jsonl line 4: body.input[1] is an empty string")
         #expect(errors.allSatisfy { ($0["error"] as? [String: Any])?["code"] as? String == "invalid_input" })
     }
+
+    @Test("an input repeated within a pack is sent once; each line holding it gets its own line and vector")
+    func repeatedInputsSentOnce() async throws {
+        let texts = ["Copyright notice", "first", "Copyright notice", "second", "Copyright notice"]
+        let lines = texts.enumerated().map { line("d\($0.offset)", $0.element) }
+        let transport = Self.counting()
+        let (_, results, errors, raw) = try await run(lines, transport: transport)
+        #expect(transport.requests.count == 1)
+        #expect(
+            FakeEmbeddings.inputs(of: transport.requests[0]).inputs == [
+                "Copyright notice", "first", "second",
+            ])
+        #expect(errors.isEmpty && results.count == 5)
+        for (index, text) in texts.enumerated() {
+            let rawLine = try #require(raw.first { $0.contains("\"custom_id\":\"d\(index)\"") })
+            #expect(rawLine.contains(#""embedding":\#(FakeEmbeddings.vectorText(text))"#))
+        }
+    }
 }

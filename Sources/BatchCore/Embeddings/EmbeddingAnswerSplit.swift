@@ -22,11 +22,18 @@ public enum EmbeddingAnswerSplit {
     }
 
     /// The bodies for lines holding `inputs[i]` inputs each, in the order they were packed, with
-    /// `estimates[i]` their estimated tokens.
-    public static func split(_ body: [UInt8], inputs: [Int], estimates: [Int]) -> Result<[Line], Failure> {
+    /// `estimates[i]` their estimated tokens. With `sources`, the request held each distinct input
+    /// once: the k-th input of the lines (all lines' inputs in order) is the answer's
+    /// `sources[k]`-th; the answer must then hold `uniqueInputs` embeddings.
+    public static func split(
+        _ body: [UInt8], inputs: [Int], estimates: [Int], sources: [Int]? = nil, uniqueInputs: Int? = nil
+    ) -> Result<[Line], Failure> {
         body.withUnsafeBytes { bytes in
             do throws(Failure) {
-                return .success(try split(bytes, inputs: inputs, estimates: estimates))
+                return .success(
+                    try split(
+                        bytes, inputs: inputs, estimates: estimates, sources: sources,
+                        uniqueInputs: uniqueInputs))
             } catch {
                 return .failure(error)
             }
@@ -40,10 +47,10 @@ public enum EmbeddingAnswerSplit {
         var count = 0
     }
 
-    private static func split(_ bytes: UnsafeRawBufferPointer, inputs: [Int], estimates: [Int])
-        throws(Failure) -> [Line]
-    {
-        let total = inputs.reduce(0, +)
+    private static func split(
+        _ bytes: UnsafeRawBufferPointer, inputs: [Int], estimates: [Int], sources: [Int]?, uniqueInputs: Int?
+    ) throws(Failure) -> [Line] {
+        let total = uniqueInputs ?? inputs.reduce(0, +)
         let scanned: Scanned
         do throws(JSONScanError) {
             scanned = try scan(bytes, expected: total)
@@ -71,7 +78,8 @@ public enum EmbeddingAnswerSplit {
                 out.append(contentsOf: String(index).utf8)
                 out.append(contentsOf: #","embedding":"#.utf8)
                 out.append(
-                    contentsOf: UnsafeRawBufferPointer(rebasing: bytes[scanned.embeddings[next + index]!]))
+                    contentsOf: UnsafeRawBufferPointer(
+                        rebasing: bytes[scanned.embeddings[sources?[next + index] ?? (next + index)]!]))
                 out.append(UInt8(ascii: "}"))
             }
             next += count

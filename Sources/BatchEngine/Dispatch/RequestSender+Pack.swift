@@ -19,8 +19,9 @@ extension RequestSender {
     /// Each line is read back and checked exactly as ``send(_:)`` checks a line sent alone (its
     /// hash, its `custom_id`, model and operation), and must still pack with the first (equal
     /// bodies apart from `input`); otherwise nothing is sent and the result is
-    /// ``Result/inputModified(_:)``. The 2xx answer's bytes are released once split: what stays in
-    /// memory is the lines' shares.
+    /// ``Result/inputModified(_:)``. An input repeated within the pack (the same bytes, such as a
+    /// corpus's boilerplate) is sent once and its embedding given to each line that holds it. The
+    /// 2xx answer's bytes are released once split: what stays in memory is the lines' shares.
     public func sendPack(_ pack: DispatchItem) async -> Result {
         var template: [UInt8] = []
         var inputRange = 0..<0
@@ -65,7 +66,17 @@ extension RequestSender {
                         kind: .invalidDeployment,
                         message: "\(input.fileName) line \(pack.request.line): \(error)")))
         }
-        let body = EmbeddingPackBody.build(template: template, inputRange: inputRange, elements: elements)
+        // Repeated inputs (the same bytes) are sent once; each line still gets its own embedding.
+        var first: [ArraySlice<UInt8>: Int] = [:]
+        var unique: [ArraySlice<UInt8>] = []
+        let sources = elements.map { element in
+            if let known = first[element] { return known }
+            first[element] = unique.count
+            unique.append(element)
+            return unique.count - 1
+        }
+        let repeated = unique.count < elements.count
+        let body = EmbeddingPackBody.build(template: template, inputRange: inputRange, elements: unique)
         do {
             var headers = try await endpoint.credential.authenticationHeaders()
             headers.add(name: "Content-Type", value: "application/json")
@@ -76,7 +87,10 @@ extension RequestSender {
             answer.latency = .milliseconds(max(0, clock.now.milliseconds - sentAt.milliseconds))
             guard answer.isSuccess else { return .packed(.answer(answer), .none) }
             let estimates = pack.members.map(\.request.cost)
-            switch EmbeddingAnswerSplit.split(answer.body, inputs: inputs, estimates: estimates) {
+            let split = EmbeddingAnswerSplit.split(
+                answer.body, inputs: inputs, estimates: estimates, sources: repeated ? sources : nil,
+                uniqueInputs: repeated ? unique.count : nil)
+            switch split {
             case .success(let lines):
                 let bytes = answer.body.count
                 let usage = lines.reduce(into: TokenUsage()) { $0 += $1.usage }
