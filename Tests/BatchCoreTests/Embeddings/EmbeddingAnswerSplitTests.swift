@@ -107,3 +107,24 @@ struct EmbeddingAnswerSplitTests {
         #expect(text(body) == #"{"model":"m","input":["a","b",[1,2]],"user":"u"}"#)
     }
 }
+
+@Suite("Output lines: line breaks found eight bytes at a time")
+struct LineBreaksTests {
+    @Test("a CR or LF anywhere is found; other bytes, 0x8A and 0x8D included, are not")
+    func present() {
+        for length in 0..<20 {
+            let plain = (0..<length).map { UInt8(0x20 + $0 % 60) }
+            #expect(!LineBreaks.present(in: plain))
+            #expect(
+                !LineBreaks.present(in: plain.map { _ in 0x8A })
+                    && !LineBreaks.present(in: [0x8D, 0x0B, 0x0C]))
+            for position in 0..<length {
+                for breakByte: UInt8 in [0x0A, 0x0D] {
+                    var bytes = plain
+                    bytes[position] = breakByte
+                    #expect(LineBreaks.present(in: bytes), "length \(length), at \(position)")
+                }
+            }
+        }
+    }
+}
