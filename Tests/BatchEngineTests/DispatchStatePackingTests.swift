@@ -103,15 +103,15 @@ struct DispatchStatePackingTests {
         var state = Self.state(pack: 2048)
         state.load((1...5000).map { Self.line($0, cost: 1) }, now: Self.now)
         // At first an input's answer is taken to be a 3,072-dimension float vector's, 43,008 bytes:
-        // a 64 MiB budget holds 1,560 of them.
+        // a 32 MiB budget holds 780 of them.
         let first = try Self.next(&state)
-        #expect(first.inputCount == 1560)
+        #expect(first.inputCount == 780)
         let second = state.next(now: Self.now)
         #expect(second == nil, "no second pack while the first's answer is expected")
-        state.learnAnswerSize(bytes: 1560 * 100, inputs: 1560)
+        state.learnAnswerSize(bytes: 780 * 100, inputs: 780)
         state.answered(first, succeeded: true, now: Self.now)
-        #expect(state.awaitingCommit == 1560, "a pack's lines await their commit line by line")
+        #expect(state.awaitingCommit == 780, "a pack's lines await their commit line by line")
         let next = Self.drain(&state)
-        #expect(next.map(\.inputCount) == [2048, 1392])
+        #expect(next.map(\.inputCount) == [2048, 2048, 124])
     }
 }

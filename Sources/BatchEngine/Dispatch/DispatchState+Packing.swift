@@ -136,6 +136,6 @@ struct PackingState: Sendable {
     /// Learned from answers; at first a 3,072-dimension float vector's (about 14 bytes a float).
     var answerBytesPerInput = 3072 * 14
 
-    /// 64 MiB.
-    static let defaultAnswerBudget = 64 << 20
+    /// 32 MiB: one 512-input answer of 3,072 dimensions (about 20 MB) at a time, three of 1,536.
+    static let defaultAnswerBudget = 32 << 20
 }
