@@ -225,4 +225,27 @@ struct EmbeddingPackingTests {
             #expect(rawLine.contains(#""embedding":\#(FakeEmbeddings.vectorText(text))"#))
         }
     }
+
+    @Test(
+        "an answer that never matches the inputs sent ends, after the last attempt, as malformed_answer lines"
+    )
+    func malformedAnswerFinal() async throws {
+        let transport = ScriptedTransport { _, index in
+            .json(
+                200,
+                #"{"object":"list","data":[{"object":"embedding","index":0,"embedding":[1]}],"model":"m"}"#)
+        }
+        let (job, results, errors, _) = try await run(
+            (0..<3).map { line("f\($0)", "t\($0)") }, options: JobSettings(maxAttempts: 2),
+            transport: transport)
+        #expect(transport.requests.count == 2)
+        #expect(results.isEmpty)
+        #expect(errors.count == 3)
+        for error in errors {
+            let detail = try #require(error["error"] as? [String: Any])
+            #expect(detail["code"] as? String == "malformed_answer")
+            #expect((detail["message"] as? String)?.contains("1 embeddings for 3 inputs") == true)
+        }
+        #expect(job.counts.failed == 3)
+    }
 }

@@ -77,6 +77,8 @@ extension DispatchLoop {
         switch decision {
         case .succeed:
             guard case .answer(let answer) = attempt, case .lines(let lines, let bytes) = split else {
+                // Not reached: a 2xx that did not split is not JSON to the policy. Its lines stay pending.
+                state.finished(pack, now: now)
                 return
             }
             state.learnAnswerSize(bytes: bytes, inputs: pack.inputCount)
@@ -104,7 +106,8 @@ extension DispatchLoop {
                 var member = member
                 member.attempts += 1
                 recorder.finish(
-                    line: member.request.line, succeeded: false, attempts: member.attempts, lastError: code,
+                    line: member.request.line, succeeded: false, attempts: member.attempts,
+                    lastError: Self.packCode(code, split),
                     model: member.request.model, usage: nil,
                     output: packFailureLine(member, attempt, split: split, code: code), now: now)
             }
