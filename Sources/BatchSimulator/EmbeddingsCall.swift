@@ -7,12 +7,14 @@ import NIOHTTP1
 /// A vector depends only on its input and its length: seeded SplitMix64 floats in -1…1, normalized.
 struct EmbeddingsCall: PreparedCall {
     /// One input item: a digest of its text/tokens and its token count.
-    private struct Item {
+    struct Item {
         var seed: UInt64
         var tokens: Int
+        /// An empty string or an empty token list: OpenAI refuses the request (``EmbeddingsLimits``).
+        var isEmpty = false
     }
 
-    private let items: [Item]
+    let items: [Item]
     let dimensions: Int?
     let base64: Bool
     let tokenCost: Int
@@ -45,14 +47,18 @@ struct EmbeddingsCall: PreparedCall {
         if let strings = array as? [String] { return strings.map { item(text: $0) } }
         if let tokens = array as? [Int] { return [Item(seed: TextDigest(tokens).hash, tokens: tokens.count)] }
         if let lists = array as? [[Int]] {
-            return lists.map { Item(seed: TextDigest($0).hash, tokens: max(1, $0.count)) }
+            return lists.map {
+                Item(seed: TextDigest($0).hash, tokens: max(1, $0.count), isEmpty: $0.isEmpty)
+            }
         }
         throw RequestError("'input' must be strings, token ids or arrays of token ids.")
     }
 
     private static func item(text: String) -> Item {
         let digest = TextDigest(text)
-        return Item(seed: digest.hash, tokens: TokenEstimator.tokens(forCharacters: digest.characters))
+        return Item(
+            seed: digest.hash, tokens: TokenEstimator.tokens(forCharacters: digest.characters),
+            isEmpty: text.isEmpty)
     }
 
     /// The deterministic unit vector for `seed` with `count` components.

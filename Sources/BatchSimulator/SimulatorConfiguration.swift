@@ -41,6 +41,8 @@ public struct SimulatorConfiguration: Sendable {
     public var hangDuration: Duration = .seconds(3600)
     /// The embedding vector length used when a request has no `dimensions`.
     public var embeddingDimensions: Int = 8
+    /// Embedding inputs over this many tokens are refused with OpenAI's 400; `nil`: 8,192.
+    public var maxInputTokens: Int? = nil
     /// Which 429 body/header flavour to send.
     public var rateLimitStyle: RateLimitStyle = .azure
     /// When set, the simulator is also a Microsoft Entra ID (token endpoint, IMDS, App Service)

@@ -168,6 +168,11 @@ final class SimulatorCore: Sendable {
             return .answer(ErrorResponses.invalidRequest(error.message), delayed: false)
         }
         if model == "no-quota" { return .answer(ErrorResponses.insufficientQuota, delayed: false) }
+        if let embeddings = call as? EmbeddingsCall,
+            let refusal = embeddings.refusal(maxInputTokens: configuration.maxInputTokens)
+        {
+            return .answer(refusal, delayed: true)
+        }
 
         let fault: Fault?
         if let forced = request.headers.first(name: "x-sim-fault") {
@@ -210,6 +215,9 @@ final class SimulatorCore: Sendable {
         }
         var response = call.render(context)
         answers.addHeaders(decision, to: &response.headers)
+        if let embeddings = call as? EmbeddingsCall {
+            stats.withLock { $0.countEmbeddings(inputs: embeddings.items.count) }
+        }
         return .answer(response, delayed: true)
     }
 

@@ -23,6 +23,10 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     /// The latencies given to delayed answers, summed, in whole milliseconds: divided by the
     /// answers, the server's mean latency under the load it had.
     public var latencyMillisecondsTotal: Int = 0
+    /// Embeddings requests answered 200 (a subset of ``answered2xx``).
+    public var embeddingRequests: Int = 0
+    /// Inputs embedded by those requests: with packing, more than ``embeddingRequests``.
+    public var embeddingInputs: Int = 0
 
     /// All counters zero.
     public init() {}

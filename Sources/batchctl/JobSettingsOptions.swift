@@ -39,11 +39,17 @@ struct JobSettingsOptions: ParsableArguments {
     @Flag(help: "Put the results and errors files in input line order once the job completes.")
     var ordered = false
 
+    @Option(
+        name: .customLong("pack"),
+        help: "Embedding inputs per request at most, 1 to 2048 (default 512; 1 turns packing off).")
+    var pack: Int?
+
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let rpm, rpm < 1 { throw ValidationError("--rpm must be at least 1") }
         if let tpm, tpm < 1 { throw ValidationError("--tpm must be at least 1") }
         if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
+        if let pack, !(1...2048).contains(pack) { throw ValidationError("--pack must be between 1 and 2048") }
         if let requestTimeout, requestTimeout <= 0 {
             throw ValidationError("--request-timeout must be positive")
         }
@@ -56,6 +62,7 @@ struct JobSettingsOptions: ParsableArguments {
         JobSettings(
             endpoint: endpoint, priority: priority, concurrency: concurrency, rpm: rpm, tpm: tpm,
             maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout, maxCost: maxCost,
-            ordered: ordered ? true : nil)
+            ordered: ordered ? true : nil,
+            embeddingInputsPerRequest: pack)
     }
 }

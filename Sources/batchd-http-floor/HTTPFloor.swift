@@ -1,6 +1,7 @@
 import ArgumentParser
 import BatchCore
 import BatchTransport
+import Foundation
 
 /// `batchd-http-floor`: the cost of HTTP alone, as a reference for `scripts/bench throughput`.
 ///
@@ -22,6 +23,8 @@ struct HTTPFloor: AsyncParsableCommand {
     var requests = 20_000
     @Option(help: "Requests in flight at once.")
     var concurrency = 64
+    @Option(help: "Send this file's bytes as the JSON body instead of a small chat request.")
+    var bodyFile: String?
 
     func validate() throws {
         guard requests >= 1, concurrency >= 1 else {
@@ -31,11 +34,13 @@ struct HTTPFloor: AsyncParsableCommand {
 
     func run() async throws {
         let transport = AsyncHTTPTransport(connectionsPerHost: concurrency)
+        var body = Array(
+            #"{"model":"gpt-4o-mini","max_tokens":8,"messages":[{"role":"user","content":"Write a short line."}]}"#
+                .utf8)
+        if let bodyFile { body = Array(try Data(contentsOf: URL(fileURLWithPath: bodyFile))) }
         let request = OutboundRequest(
             url: url, headers: ["Content-Type": "application/json", "Authorization": "Bearer floor"],
-            body: Array(
-                #"{"model":"gpt-4o-mini","max_tokens":8,"messages":[{"role":"user","content":"Write a short line."}]}"#
-                    .utf8))
+            body: body)
         let failed = try await withThrowingTaskGroup(of: Bool.self) { group in
             var (started, failed) = (0, 0)
             func send() {

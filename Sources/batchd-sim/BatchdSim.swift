@@ -62,6 +62,8 @@ struct BatchdSim: AsyncParsableCommand {
     var hangSeconds: Double = 3600
     @Option(help: "Default embedding vector length.")
     var embeddingDimensions: Int = 8
+    @Option(help: "Embedding inputs over this many tokens (characters / 4) are refused with a 400.")
+    var maxInputTokens: Int = 8192
     @Option(help: "429 flavour: azure or openai.")
     var style: String = "azure"
     @OptionGroup(title: "Microsoft Entra ID") var entra: EntraOptions
@@ -95,6 +97,7 @@ struct BatchdSim: AsyncParsableCommand {
         }
         if let tpm, tpm <= 0 { throw ValidationError("--tpm must be positive.") }
         if entra.tokenLifetime <= 0 { throw ValidationError("--token-lifetime must be positive.") }
+        guard maxInputTokens > 0 else { throw ValidationError("--max-input-tokens must be positive.") }
     }
 
     /// Whether `host` is `localhost`, `::1` or an IPv4 address in 127.0.0.0/8.
@@ -129,6 +132,7 @@ struct BatchdSim: AsyncParsableCommand {
             malformedJSON: faultMalformed, random429: fault429, capacity429: fault429Capacity)
         configuration.hangDuration = .milliseconds(Int64(hangSeconds * 1000))
         configuration.embeddingDimensions = embeddingDimensions
+        configuration.maxInputTokens = maxInputTokens
         configuration.rateLimitStyle = RateLimitStyle(rawValue: style.lowercased()) ?? .azure
         configuration.entra = try entra.simulation()
 

@@ -19,7 +19,7 @@ struct JobSettingsPrecedenceTests {
             let n = level.rawValue
             return """
                 "concurrency": \(n), "rpm": \(n * 100), "tpm": \(n * 1000), "max_attempts": \(n + 10),
-                "request_timeout_seconds": \(n * 10)
+                "request_timeout_seconds": \(n * 10), "embedding_inputs_per_request": \(n + 20)
                 """
         }
         func include(_ level: Level) -> Bool { level.rawValue >= winner.rawValue }
@@ -36,7 +36,7 @@ struct JobSettingsPrecedenceTests {
             include(.job)
             ? JobSettings(
                 concurrency: n, rpm: n * 100, tpm: n * 1000, maxAttempts: n + 10,
-                requestTimeoutSeconds: Double(n * 10)) : JobSettings()
+                requestTimeoutSeconds: Double(n * 10), embeddingInputsPerRequest: n + 20) : JobSettings()
         return (Settings(file: file, environment: [:]), job)
     }
 
@@ -46,11 +46,13 @@ struct JobSettingsPrecedenceTests {
         let lane = settings.laneSettings(endpoint: "east", model: "m", job: job)
         let policy = settings.retryPolicy(job: job, endpoint: "east", model: "m")
         let timeout = settings.requestTimeout(job: job, endpoint: "east", model: "m")
+        let pack = settings.embeddingInputsPerRequest(job: job, endpoint: "east", model: "m")
         guard winner != .builtIn else {
             #expect(lane.concurrency == Settings.defaultConcurrency && lane.cautiousStart)
             #expect(lane.rpm == nil && lane.tpm == nil)
             #expect(policy.maxAttempts == Settings.defaultMaxAttempts)
             #expect(timeout == Settings.defaultRequestTimeout)
+            #expect(pack == Settings.defaultEmbeddingInputsPerRequest)
             return
         }
         let n = winner.rawValue
@@ -59,6 +61,7 @@ struct JobSettingsPrecedenceTests {
         #expect(lane.tpm == n * 1000)
         #expect(policy.maxAttempts == n + 10)
         #expect(timeout == .seconds(n * 10))
+        #expect(pack == n + 20)
     }
 
     @Test("a deployment's settings apply to its own model only")

@@ -5,7 +5,7 @@ import Testing
 
 /// Kill -9 at many points of a job's progress, restart, and check the promise: every request ends
 /// with exactly one line across the results and errors files, no line is torn, and re-sends are
-/// bounded by twice the concurrency for each kill.
+/// bounded by twice the concurrency for each kill, in lines (embeddings are sent packed).
 @Suite("crash safety", .serialized)
 struct CrashTests {
     /// The seed of the kill points (printed with every failure, so a failing run can be replayed).
@@ -21,7 +21,12 @@ struct CrashTests {
         let folder = try TestFolder()
         let job = JobFiles.mixed(in: folder.path, name: "crash.jsonl", count: 3000)
         let concurrency = 16
-        let arguments = ["run", "--database", folder.database, "--concurrency", "\(concurrency)", job.path]
+        // Packing on, in packs small enough that a kill finds several in flight.
+        let pack = 8
+        let arguments = [
+            "run", "--database", folder.database, "--concurrency", "\(concurrency)", "--pack", "\(pack)",
+            job.path,
+        ]
         var random = SplitMix64(seed: Self.seed)
         let kills = 20
         var points: [String] = []
@@ -48,7 +53,8 @@ struct CrashTests {
             try #require(status == 128 + SIGKILL, "killed, not ended (seed \(Self.seed), points \(points))")
         }
         let last = try await folder.batchctl(
-            ["run", "--concurrency", "\(concurrency)", job.path], environment: sim.openAIEnvironment())
+            ["run", "--concurrency", "\(concurrency)", "--pack", "\(pack)", job.path],
+            environment: sim.openAIEnvironment())
 
         let context = "seed \(Self.seed), kill points (request of the run / its budget) \(points)"
         #expect(last.status == 1, "only the malformed lines fail: \(last.stderr)")
@@ -57,15 +63,18 @@ struct CrashTests {
         #expect(outputs.duplicates.isEmpty, "no custom_id twice (\(context))")
         #expect(Set(outputs.results.keys) == Set(job.ids))
         #expect(outputs.errors.count + outputs.anonymousErrors.count == job.malformed.count)
-        let resent = sim.simulator.stats.received - job.ids.count
+        // Counted in lines: a pack of embeddings re-sends every line it holds.
+        let resent = sim.simulator.stats.linesReceived - job.ids.count
         #expect(resent >= 0)
+        #expect(
+            sim.simulator.stats.embeddingInputs > sim.simulator.stats.embeddingRequests, "packs were sent")
         // The job has two lanes (gpt-4o-mini for chat and responses, text-embedding-3-small), each
         // with `concurrency` slots: a kill can leave at most twice that many requests unrecorded,
-        // on the wire or answered but not committed.
-        let lanes = 2
+        // on the wire or answered but not committed; on the embeddings lane each holds up to
+        // `pack` lines.
         #expect(
-            resent <= kills * 2 * concurrency * lanes,
-            "re-sends bounded by kills × 2 × concurrency × lanes (\(context))")
+            resent <= kills * 2 * concurrency * (1 + pack),
+            "re-sends bounded by kills × 2 × concurrency × (1 + pack) lines (\(context))")
         let report = try Report(path: folder.path + "/crash.report.json")
         #expect(report.succeeded == job.ids.count)
         #expect(report.rejected == job.malformed.count)

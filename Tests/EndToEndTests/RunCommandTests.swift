@@ -143,7 +143,7 @@ struct RunCommandTests {
         #expect(first.status == 0)
         #expect(second.status == 0)
         #expect(second.stderr.contains("already completed"))
-        #expect(sim.simulator.stats.received == 5)
+        #expect(sim.simulator.stats.linesReceived == 5)
         #expect(try JobOutputs(input: path).results.count == 5)
     }
 
@@ -171,7 +171,7 @@ struct RunCommandTests {
         #expect(third.stderr.contains("OPENAI_API_KEY"))
         let jobs = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [Any])
         #expect(jobs.count == 1, "no job for other.jsonl: \(list.stdout)")
-        #expect(sim.simulator.stats.received == 5)
+        #expect(sim.simulator.stats.linesReceived == 5)
     }
 
     @Test("a completed file touched (new mtime, same bytes) is not sent again")
@@ -191,7 +191,7 @@ struct RunCommandTests {
         #expect(first.status == 0)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("job 1 had already completed"))
-        #expect(sim.simulator.stats.received == 5)
+        #expect(sim.simulator.stats.linesReceived == 5)
     }
 }
 

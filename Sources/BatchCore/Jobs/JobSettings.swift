@@ -24,12 +24,15 @@ public struct JobSettings: Codable, Sendable, Equatable {
     /// Whether the results and errors files are put in input line order once the job completes
     /// (default: completion order); a job's own setting.
     public var ordered: Bool?
+    /// Embedding inputs packed into one request at most (1: packing off; at most 2,048).
+    public var embeddingInputsPerRequest: Int?
 
     public init(
         endpoint: String? = nil, priority: Int? = nil, concurrency: Int? = nil, rpm: Int? = nil,
         tpm: Int? = nil, maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil,
         maxCost: Double? = nil,
-        ordered: Bool? = nil
+        ordered: Bool? = nil,
+        embeddingInputsPerRequest: Int? = nil
     ) {
         self.endpoint = endpoint
         self.priority = priority
@@ -40,6 +43,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.maxCost = maxCost
         self.ordered = ordered
+        self.embeddingInputsPerRequest = embeddingInputsPerRequest
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
@@ -48,6 +52,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
         case requestTimeoutSeconds = "request_timeout_seconds"
         case maxCost = "max_cost"
         case ordered
+        case embeddingInputsPerRequest = "embedding_inputs_per_request"
     }
 
     /// Every key, as written in files.
@@ -56,7 +61,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
     /// choose where a job goes and when it runs: they belong to a job (or to the config's top level,
     /// for `endpoint`), not to an endpoint or a deployment.
     public static let sendingKeys: [String] = [
-        CodingKeys.concurrency, .rpm, .tpm, .maxAttempts, .requestTimeoutSeconds,
+        CodingKeys.concurrency, .rpm, .tpm, .maxAttempts, .requestTimeoutSeconds, .embeddingInputsPerRequest,
     ].map(\.rawValue)
 
     /// These settings, with each one they leave unset taken from `base`.
@@ -66,7 +71,8 @@ public struct JobSettings: Codable, Sendable, Equatable {
             concurrency: concurrency ?? base.concurrency, rpm: rpm ?? base.rpm, tpm: tpm ?? base.tpm,
             maxAttempts: maxAttempts ?? base.maxAttempts,
             requestTimeoutSeconds: requestTimeoutSeconds ?? base.requestTimeoutSeconds,
-            maxCost: maxCost ?? base.maxCost, ordered: ordered ?? base.ordered)
+            maxCost: maxCost ?? base.maxCost, ordered: ordered ?? base.ordered,
+            embeddingInputsPerRequest: embeddingInputsPerRequest ?? base.embeddingInputsPerRequest)
     }
 
     /// Why these settings cannot be used, naming the key under `prefix` (e.g. `endpoints.east.`):
@@ -74,9 +80,14 @@ public struct JobSettings: Codable, Sendable, Equatable {
     public func problem(prefix: String = "") -> String? {
         let limits: [(CodingKeys, Int?)] = [
             (.concurrency, concurrency), (.rpm, rpm), (.tpm, tpm), (.maxAttempts, maxAttempts),
+            (.embeddingInputsPerRequest, embeddingInputsPerRequest),
         ]
         for (key, value) in limits {
             if let value, value < 1 { return "\(prefix)\(key.rawValue) must be at least 1, not \(value)" }
+        }
+        if let pack = embeddingInputsPerRequest, pack > 2048 {
+            return
+                "\(prefix)embedding_inputs_per_request must be at most 2048 (the providers' cap), not \(pack)"
         }
         if let timeout = requestTimeoutSeconds, !(timeout > 0) {
             return "\(prefix)request_timeout_seconds must be positive, not \(timeout)"

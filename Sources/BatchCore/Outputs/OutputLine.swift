@@ -76,7 +76,12 @@ public enum OutputLine {
 
     private static func appendBody(_ body: [UInt8], isJSON: Bool, to out: inout [UInt8]) {
         if isJSON {
-            // In valid JSON a CR or LF byte can only be insignificant white space.
+            // In valid JSON a CR or LF byte can only be insignificant white space. Most bodies have
+            // none (an embeddings answer runs to megabytes): those are copied whole.
+            guard LineBreaks.present(in: body) else {
+                out.append(contentsOf: body)
+                return
+            }
             for byte in body {
                 out.append(byte == 0x0A || byte == 0x0D ? 0x20 : byte)
             }

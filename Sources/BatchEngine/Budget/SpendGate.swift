@@ -37,10 +37,10 @@ final class SpendGate {
     }
 
     /// `nil` when `item` may start (its worst case is now reserved), else why the job must stop.
+    /// A pack is reserved under its first line, for the sum of its lines' estimates.
     func admit(_ item: DispatchItem) -> BatchdError? {
         let model = item.request.model
-        switch cap.admit(
-            line: item.request.line, model: model, tokens: item.request.cost, price: price(model))
+        switch cap.admit(line: item.request.line, model: model, tokens: item.cost, price: price(model))
         {
         case nil:
             return nil
@@ -57,9 +57,9 @@ final class SpendGate {
         switch result {
         case .cancelled, .inputModified, .authFailed:
             returned = .notSent
-        case .attempt(.answer(let answer)):
+        case .attempt(.answer(let answer)), .packed(.answer(let answer), _):
             returned = .answer(usage: answer.usage, succeeded: answer.isSuccess)
-        case .attempt(.failure(let failure)):
+        case .attempt(.failure(let failure)), .packed(.failure(let failure), _):
             returned = failure.kind == .unreachable ? .notSent : .noAnswer
         }
         cap.settle(line: item.request.line, returned, price: price(item.request.model))

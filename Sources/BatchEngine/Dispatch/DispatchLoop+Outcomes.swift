@@ -11,9 +11,15 @@ extension DispatchLoop {
         _ item: DispatchItem, _ result: RequestSender.Result, state: inout DispatchState,
         reachability: inout EndpointReachability, policy: RetryPolicy, now: Timestamp
     ) {
-        let request = item.request
         spendGate?.settle(item, result)
+        if item.isPack {
+            handlePack(item, result, state: &state, reachability: &reachability, policy: policy, now: now)
+            return
+        }
+        let request = item.request
         switch result {
+        case .packed:
+            preconditionFailure("only a pack is answered as one")
         case .cancelled:
             state.finished(item, now: now)
         case .inputModified(let detail):
@@ -134,7 +140,7 @@ extension DispatchLoop {
             metadata: ["custom_id": "\(item.request.customID)", "reason": "\(failure.message)"])
     }
 
-    private func lineID(_ item: DispatchItem) -> String {
+    fileprivate func lineID(_ item: DispatchItem) -> String {
         OutputLine.id(job: jobID, line: item.request.line)
     }
 

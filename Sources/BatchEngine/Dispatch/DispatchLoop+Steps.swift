@@ -1,5 +1,7 @@
+import BatchConfig
 import BatchCore
 import BatchStore
+import BatchThreads
 
 /// What a lease renewal's input check found: the input's fingerprint from now on, or why the job
 /// must stop.
@@ -11,12 +13,33 @@ extension DispatchLoop {
     func loadPage(into state: inout DispatchState) async throws {
         let (env, jobID, endpointName, limit) = (environment, jobID, endpointName, pageSize)
         let page = try await env.store.pendingPage(job: jobID, after: state.loadedThroughLine, limit: limit)
-        let items = page.map {
+        var items = page.map {
             DispatchItem(request: $0, lane: LaneKey(endpoint: endpointName, model: $0.model))
         }
+        try await annotatePacking(&items)
         await seedLearned(lanes: Set(items.map(\.lane)).filter { !state.hasJoined($0) })
-        // The time after the read, not before it: the read may have waited for the store.
+        // Now, not the time before the read, which may have waited for the store.
         state.load(items, now: env.clock.now)
+    }
+
+    /// Reads back the embedding lines of lanes that pack, off the threads that run tasks, to learn
+    /// how each may be packed (``RequestSender/packing(of:)``).
+    func annotatePacking(_ items: inout [DispatchItem]) async throws {
+        let (settings, options, endpointName) = (environment.settings, self.settings, endpointName)
+        var limits: [String: Int] = [:]
+        let packable = items.indices.filter { index in
+            let request = items[index].request
+            guard request.path == APIPath.embeddings.rawValue else { return false }
+            if limits[request.model] == nil {
+                limits[request.model] = settings.embeddingInputsPerRequest(
+                    job: options, endpoint: endpointName, model: request.model)
+            }
+            return limits[request.model]! > 1
+        }
+        guard !packable.isEmpty else { return }
+        let (sender, requests) = (sender, packable.map { items[$0].request })
+        let shapes = try await BlockingWork.run { requests.map { sender.packing(of: $0) } }
+        for (index, shape) in zip(packable, shapes) { items[index].packing = shape }
     }
 
     /// Renews the job's lease and checks that its input is unchanged: a store write (which waits

@@ -63,8 +63,12 @@ struct DispatchLoop {
             return policy
         }
         let sender = sender
-        var state = DispatchState(tenant: jobID, weight: weight, lanes: env.lanes, lowWatermark: pageSize) {
-            lane in
+        var state = DispatchState(
+            tenant: jobID, weight: weight, lanes: env.lanes, lowWatermark: pageSize,
+            packLimit: { lane in
+                settings.embeddingInputsPerRequest(job: options, endpoint: lane.endpoint, model: lane.model)
+            }
+        ) { lane in
             env.settings.laneSettings(endpoint: lane.endpoint, model: lane.model, job: options)
         }
         // Another job's request finishing, or its turn passing, can let this one start.
@@ -99,7 +103,7 @@ struct DispatchLoop {
                         }
                         recorder.noteAttempt()
                         group.addTask {
-                            let result = await sender.send(item)
+                            let result = item.isPack ? await sender.sendPack(item) : await sender.send(item)
                             inbox.deliver(item, result)
                         }
                     }

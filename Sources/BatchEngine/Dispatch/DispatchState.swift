@@ -26,18 +26,24 @@ public struct DispatchState: Sendable {
     /// The job's weight in each lane's fair share (see ``FairShare``).
     public let weight: Int
     public let lanes: SharedLanes
-    private var queues: [LaneKey: Deque<DispatchItem>] = [:]
+    var queues: [LaneKey: Deque<DispatchItem>] = [:]
     private var laneOrder: [LaneKey] = []
     private var nextLaneIndex = 0
     private var delayed = Heap<Delayed>()
     private var sequence = 0
-    private var readyCount = 0
+    var readyCount = 0
+    /// Requests on the wire (a pack counts once).
     public private(set) var inFlight = 0
+    /// Input lines on the wire (each line of a pack counts).
+    public private(set) var inFlightLines = 0
+    /// Packing's per-lane limits and the budget of answer bytes in flight (``DispatchState+Packing``).
+    var packing = PackingState()
     /// Answered requests whose lines wait for a commit (see ``answered(_:succeeded:now:)``).
     public private(set) var awaitingCommit = 0
-    /// The most requests the job may have unrecorded, on the wire or awaiting their commit:
-    /// twice the sum of its lanes' concurrency caps, so that the wire stays full while as many
-    /// answers wait for a commit.
+    /// The most lines the job may have unrecorded, on the wire or awaiting their commit:
+    /// twice the sum of its lanes' concurrency caps (times the lane's inputs per request, for a
+    /// lane that packs embeddings), so that the wire stays full while as many answers wait for a
+    /// commit.
     public private(set) var unrecordedLimit = 0
     /// The highest input line loaded so far; the next page starts after it.
     public private(set) var loadedThroughLine = 0
@@ -45,15 +51,19 @@ public struct DispatchState: Sendable {
     public private(set) var draining = false
     public private(set) var stopReason: BatchdError?
     private let laneSettings: @Sendable (LaneKey) -> LaneSettings
+    /// Embedding inputs per request at most, per lane (1: no packing).
+    private let packLimit: @Sendable (LaneKey) -> Int
 
     public init(
         tenant: Int64 = 0, weight: Int = 1, lanes: SharedLanes = SharedLanes(), lowWatermark: Int = 1024,
+        packLimit: @escaping @Sendable (LaneKey) -> Int = { _ in 1 },
         laneSettings: @escaping @Sendable (LaneKey) -> LaneSettings
     ) {
         self.tenant = tenant
         self.weight = weight
         self.lanes = lanes
         self.lowWatermark = lowWatermark
+        self.packLimit = packLimit
         self.laneSettings = laneSettings
     }
 
@@ -93,7 +103,7 @@ public struct DispatchState: Sendable {
             enqueue(delayed.removeMin().item, now: now)
         }
         guard readyCount > 0, !laneOrder.isEmpty else { return nil }
-        guard inFlight + awaitingCommit < unrecordedLimit else {
+        guard inFlightLines + awaitingCommit < unrecordedLimit else {
             // Nothing may start before a commit: a job waiting for its turn would hold back the
             // other jobs of its lanes, though the slots are free.
             for (key, queue) in queues where !queue.isEmpty { lanes.idle(lane: key, tenant: tenant) }
@@ -102,14 +112,17 @@ public struct DispatchState: Sendable {
         for offset in 0..<laneOrder.count {
             let index = (nextLaneIndex + offset) % laneOrder.count
             let key = laneOrder[index]
-            guard let head = queues[key]!.first,
-                lanes.tryStart(lane: key, tenant: tenant, cost: head.request.cost, now: now)
+            shrinkHeadPack(in: key)
+            guard let candidate = candidate(in: key), answerBudgetAdmits(candidate),
+                lanes.tryStart(lane: key, tenant: tenant, cost: candidate.cost, now: now)
             else { continue }
-            queues[key]!.removeFirst()
+            var head = take(candidate, from: key)
             if queues[key]!.isEmpty { lanes.idle(lane: key, tenant: tenant) }
             nextLaneIndex = (index + 1) % laneOrder.count
-            readyCount -= 1
             inFlight += 1
+            inFlightLines += head.lineCount
+            head.answerEstimate = candidate.answerEstimate
+            packing.answerBytesInFlight += head.answerEstimate
             return head
         }
         return nil
@@ -120,8 +133,15 @@ public struct DispatchState: Sendable {
     public mutating func finished(_ item: DispatchItem, succeeded: Bool = false, now: Timestamp) {
         lanes.finished(
             lane: item.lane, tenant: tenant, succeeded: succeeded, latency: item.latency,
-            cost: item.request.cost)
+            cost: item.cost)
+        left(item)
+    }
+
+    /// `item` is no longer on the wire.
+    private mutating func left(_ item: DispatchItem) {
         inFlight -= 1
+        inFlightLines -= item.lineCount
+        packing.answerBytesInFlight -= item.answerEstimate
     }
 
     /// A request came back with its final line, now queued for a commit: frees its slot and counts
@@ -129,7 +149,7 @@ public struct DispatchState: Sendable {
     /// the answer took (``DispatchItem/latency``).
     public mutating func answered(_ item: DispatchItem, succeeded: Bool, now: Timestamp) {
         finished(item, succeeded: succeeded, now: now)
-        awaitingCommit += 1
+        awaitingCommit += item.lineCount
     }
 
     /// A commit recorded `count` answered requests.
@@ -145,8 +165,10 @@ public struct DispatchState: Sendable {
         _ item: DispatchItem, pauseLane: Bool, headers: RateLimitHeaders = RateLimitHeaders(), now: Timestamp
     ) {
         if pauseLane { lanes.throttled(lane: item.lane, until: item.due, headers: headers, now: now) }
-        lanes.finished(lane: item.lane, tenant: tenant, succeeded: false, cost: item.request.cost)
-        inFlight -= 1
+        lanes.finished(lane: item.lane, tenant: tenant, succeeded: false, cost: item.cost)
+        left(item)
+        var item = item
+        item.answerEstimate = 0
         if !draining && stopReason == nil { schedule(item) }
     }
 
@@ -159,7 +181,7 @@ public struct DispatchState: Sendable {
     {
         let cause =
             lanes.answeredThrottled(
-                lane: item.lane, signal: signal, cost: item.request.cost, until: item.due, now: now)
+                lane: item.lane, signal: signal, cost: item.cost, until: item.due, now: now)
             ?? .capacity(.lone)
         retry(item, pauseLane: false, now: now)
         return cause
@@ -184,8 +206,8 @@ public struct DispatchState: Sendable {
         guard !draining, stopReason == nil else { return nil }
         var earliest = delayed.min?.item.due
         for (key, queue) in queues {
-            guard let head = queue.first,
-                let wake = lanes.wakeup(lane: key, cost: head.request.cost, now: now), wake > now
+            guard !queue.isEmpty, let head = candidate(in: key),
+                let wake = lanes.wakeup(lane: key, cost: head.cost, now: now), wake > now
             else { continue }
             earliest = min(earliest ?? wake, wake)
         }
@@ -215,7 +237,10 @@ public struct DispatchState: Sendable {
             laneOrder.append(item.lane)
             lanes.join(
                 lane: item.lane, tenant: tenant, weight: weight, settings: settings, now: now)
-            unrecordedLimit += 2 * settings.concurrency
+            // A lane whose lines may be packed holds up to its pack size of lines per request.
+            let perRequest = item.packing == nil && !item.isPack ? 1 : packLimit(item.lane)
+            packing.inputLimit[item.lane] = perRequest
+            unrecordedLimit += 2 * settings.concurrency * perRequest
         }
         queues[item.lane]!.append(item)
         readyCount += 1

@@ -31,6 +31,8 @@ public struct RequestSender: Sendable {
         /// No credential could be had, or the endpoint refused a fresh one: nothing was recorded,
         /// and the job stops (`auth_failed`). The detail names the source and what it said.
         case authFailed(String)
+        /// A pack's answer (``sendPack(_:)``), with what splitting it back into lines gave.
+        case packed(AttemptResult, PackSplit)
     }
 
     public let endpoint: Endpoint

@@ -113,6 +113,13 @@ public struct Ingestor {
         }
         switch parser.parse(bytes) {
         case .success(let parsed):
+            if parsed.path == .embeddings,
+                case .failure(let rejection) = EmbeddingInput.inspect(
+                    body: UnsafeRawBufferPointer(rebasing: bytes[parsed.bodyRange]))
+            {
+                // Refused by the server whatever it is packed with: rejected here, with its line.
+                return .rejected(line: line.number, customID: parsed.customID, rejection)
+            }
             if parsed.path.sendsFile {
                 do {
                     _ = try uploads.check(body: Array(bytes[parsed.bodyRange]), path: parsed.path)

@@ -139,12 +139,17 @@ public final class JobRunner: Sendable {
             }, uploadPolicy: env.settings.uploadPolicy,
             clock: env.clock)
         let recorder = OutcomeRecorder(store: env.store, jobID: jobID, results: results, errors: errors)
-        let loop = DispatchLoop(
+        var loop = DispatchLoop(
             jobID: jobID, endpointName: endpoint.name, settings: job.settings,
             weight: FairShare.weight(priority: job.priority), input: current.fingerprint,
             sender: sender,
             recorder: recorder,
             environment: env, progress: progress, logger: logger, spendGate: try await spendGate(current))
+        // Pages of at least two packs, so that packs are full.
+        let pack =
+            env.settings.resolved(job: job.settings, endpoint: job.endpoint, model: nil)
+            .embeddingInputsPerRequest ?? Settings.defaultEmbeddingInputsPerRequest
+        loop.pageSize = max(loop.pageSize, 2 * min(pack, Settings.maximumEmbeddingInputsPerRequest))
         let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self)
         let alreadyDraining = signals.withLock { signals in
             signals.continuation = continuation
