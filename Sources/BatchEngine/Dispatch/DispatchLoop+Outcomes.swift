@@ -13,6 +13,7 @@ extension DispatchLoop {
     ) {
         let request = item.request
         spendGate?.settle(item, result)
+        runStats?.record(item, result, now: now)
         switch result {
         case .cancelled:
             state.finished(item, now: now)
@@ -65,6 +66,7 @@ extension DispatchLoop {
                     now: now)
                 state.answered(item, succeeded: true, now: now)
                 record(succeeded: true)
+                runStats?.finished(item, attempt, succeeded: true, now: now)
             case .fail(let code):
                 recorder.finish(
                     line: request.line, succeeded: false, attempts: item.attempts, lastError: code,
@@ -72,6 +74,7 @@ extension DispatchLoop {
                 )
                 state.answered(item, succeeded: false, now: now)
                 record(succeeded: false)
+                runStats?.finished(item, attempt, succeeded: false, now: now)
                 logger.debug(
                     "request failed", metadata: ["custom_id": "\(request.customID)", "code": "\(code)"])
             case .retry(let code, let wait, let throttled):
@@ -83,6 +86,7 @@ extension DispatchLoop {
                     line: request.line, attempts: item.attempts, nextAttemptAt: item.due, code: code, now: now
                 )
                 state.retry(item, pauseLane: throttled, headers: headers, now: now)
+                runStats?.retried(item)
                 logger.debug(
                     "request will be retried",
                     metadata: [

@@ -139,12 +139,13 @@ public final class JobRunner: Sendable {
             }, uploadPolicy: env.settings.uploadPolicy,
             clock: env.clock)
         let recorder = OutcomeRecorder(store: env.store, jobID: jobID, results: results, errors: errors)
-        let loop = DispatchLoop(
+        var loop = DispatchLoop(
             jobID: jobID, endpointName: endpoint.name, settings: job.settings,
             weight: FairShare.weight(priority: job.priority), input: current.fingerprint,
             sender: sender,
             recorder: recorder,
             environment: env, progress: progress, logger: logger, spendGate: try await spendGate(current))
+        loop.runStats = try await RunStatsRecorder.load(job: jobID, store: env.store, metrics: env.metrics)
         let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self)
         let alreadyDraining = signals.withLock { signals in
             signals.continuation = continuation
@@ -205,8 +206,8 @@ public final class JobRunner: Sendable {
             }
             job.state = .completed
             job.finishedAt = env.clock.now
-            try JobReport(job: job, usage: summary.usage, estimated: summary.estimated).write(
-                to: OutputFiles(input: job.inputPath).report)
+            try await JobReport.writeFinal(
+                job: job, summary: summary, store: env.store, prices: env.settings.prices)
             let done = try await env.store.complete(
                 job: jobID, by: env.identity, runTime: runTime, now: job.finishedAt ?? env.clock.now)
             progress.update {
