@@ -59,6 +59,7 @@ struct RunReportStatsTests {
         #expect(abs((cost["usd"] as? Double ?? -1) - expected) < 1e-6)
         #expect(expected > 0)
 
+        #expect(report["wall_seconds"] as? Double == 0.55, "this run's time counts in its own report")
         let time = try #require(report["time"] as? [String: Double])
         #expect(
             time["sending_seconds"] == 0.55, "the manual clock moved 550 ms, each with one request in flight")

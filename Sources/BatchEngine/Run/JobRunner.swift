@@ -206,6 +206,7 @@ public final class JobRunner: Sendable {
             }
             job.state = .completed
             job.finishedAt = env.clock.now
+            job.runMilliseconds += runTime.wholeMillisecondsRoundedUp  // this run's, added only at `complete`
             try await JobReport.writeFinal(
                 job: job, summary: summary, store: env.store, prices: env.settings.prices)
             let done = try await env.store.complete(
