@@ -11,9 +11,8 @@ extension HTMLReport {
         let span = Int((last.start - first.start) / interval) + 1
         let merge = max(1, (span + Self.maximumTimelineBars - 1) / Self.maximumTimelineBars)
         var bars: [SVGChart.Bar] = []
-        var index = 0
-        for interval0 in intervals {
-            let slot = Int((interval0.start - first.start) / interval) / merge
+        for counted in intervals {
+            let slot = Int((counted.start - first.start) / interval) / merge
             while bars.count <= slot {
                 let start = first.start + Int64(bars.count * merge) * interval
                 bars.append(
@@ -21,10 +20,9 @@ extension HTMLReport {
                         label: JobReport.iso8601(Timestamp(milliseconds: start)), value: 0, marks: [0, 0],
                         tooltip: ""))
             }
-            bars[slot].value += interval0.finished
-            bars[slot].marks[0] += interval0.throttled
-            bars[slot].marks[1] += interval0.failed
-            index += 1
+            bars[slot].value += counted.finished
+            bars[slot].marks[0] += counted.throttled
+            bars[slot].marks[1] += counted.failed
         }
         for slot in bars.indices {
             let bar = bars[slot]

@@ -76,7 +76,6 @@ struct Run: AsyncParsableCommand {
             let metricsServer = try await startMetrics(environment: &environment) {
                 current.withLock { $0 }.map { [$0] } ?? []
             }
-            defer { if let metricsServer { Task { await metricsServer.stop() } } }
             let interrupts = RunInterrupts()
             let signals = await TerminationSignals.trap()  // before any request starts
             let signalTask = Task { await interrupts.handle(signals) }
@@ -95,6 +94,7 @@ struct Run: AsyncParsableCommand {
                 } catch {
                     displayTask.cancel()
                     try? await transport.shutdown()
+                    await metricsServer?.stop()
                     throw error
                 }
                 displayTask.cancel()
@@ -105,6 +105,7 @@ struct Run: AsyncParsableCommand {
                 status = max(status, summary.exitStatus)
             }
             try? await transport.shutdown()
+            await metricsServer?.stop()
             if json { try JSONOutput.print(views) }
             return interrupts.interrupted ? .interrupted : status
         }
