@@ -28,6 +28,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
+        // Latency percentiles of the job report: HDR histograms, mergeable across runs.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // `/metrics`: the ecosystem's metrics API, and its Prometheus backend (text exposition).
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The system SQLite library (Debian: libsqlite3-dev).
@@ -93,6 +98,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `/metrics`: the Prometheus registry fed by the engine's metrics, and its HTTP server (SwiftNIO).
+        .target(
+            name: "BatchMetrics",
+            dependencies: [
+                "BatchCore", "BatchEngine", "BatchStore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -100,7 +120,7 @@ let package = Package(
         .target(
             name: "BatchDaemon",
             dependencies: [
-                "BatchCore", "BatchStore", "BatchConfig", "BatchEngine", "BatchThreads",
+                "BatchCore", "BatchStore", "BatchConfig", "BatchEngine", "BatchThreads", "BatchMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -147,7 +167,7 @@ let package = Package(
             name: "batchd",
             dependencies: [
                 "BatchCommandLine", "BatchDaemon", "BatchEngine", "BatchConfig", "BatchStore",
-                "BatchTransport",
+                "BatchTransport", "BatchMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -158,6 +178,7 @@ let package = Package(
             name: "batchctl",
             dependencies: [
                 "BatchCommandLine", "BatchEngine", "BatchConfig", "BatchStore", "BatchTransport", "BatchCore",
+                "BatchMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -218,6 +239,16 @@ let package = Package(
                 "BatchDaemon", "BatchEngine", "BatchConfig", "BatchCore", "BatchStore", "BatchTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BatchMetricsTests",
+            dependencies: [
+                "BatchMetrics", "BatchEngine", "BatchCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -7,14 +7,16 @@ import Logging
 import ServiceLifecycle
 
 extension Batchd {
-    /// The daemon's services in start order: the job queue, the drop-folder watcher (when folders
+    /// The daemon's services in start order: the job queue, its progress log (a line per job every
+    /// 30 s), the drop-folder watcher (when folders
     /// are configured) and the systemd notifier (when `NOTIFY_SOCKET` is set). Graceful shutdown
     /// runs in reverse order: systemd hears STOPPING=1 first, the queue drains last.
     func daemonServices(
         queue: JobQueueService, settings: Settings, store: Store, logger: Logger,
         environment: [String: String]
     ) -> [any Service] {
-        var services: [any Service] = [queue]
+        let progress = ProgressLogService(logger: logger) { queue.runningJobs }
+        var services: [any Service] = [queue, progress]
         let ready = ReadinessSignal()
         let watch = WatchConfiguration(
             file: settings.file, extraFolders: self.watch, quietSeconds: quietPeriod)
@@ -36,12 +38,14 @@ extension Batchd {
                 SystemdNotifyService(
                     notifier: notifier, ready: ready,
                     statusInterval: .milliseconds(Int64(statusInterval * 1000))
-                ) { [watcher] in
+                ) { [watcher, progress] in
                     let running = queue.runningJobs.count
                     let queued = (try? await store.runnableCount()) ?? 0
                     let dropped = watcher?.queuedCount ?? 0
+                    let jobs = progress.latest.map(\.text).joined(separator: "; ")
                     return
                         "\(running) jobs running, \(max(0, queued - running)) waiting, \(dropped) files taken from drop folders"
+                        + (jobs.isEmpty ? "" : "; " + jobs)
                 })
         }
         return services

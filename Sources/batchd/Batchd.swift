@@ -4,6 +4,7 @@ import BatchConfig
 import BatchCore
 import BatchDaemon
 import BatchEngine
+import BatchMetrics
 import BatchStore
 import BatchTransport
 import Foundation
@@ -65,7 +66,16 @@ struct Batchd: AsyncParsableCommand {
     @Option(help: "Seconds a file written in place must stay unchanged before it is taken (default 5).")
     var quietPeriod: Double?
 
+    @Option(
+        help:
+            "Serve Prometheus metrics at http://HOST:PORT/metrics; PORT alone listens on 127.0.0.1 (loopback unless a host is named, e.g. 0.0.0.0:9464)."
+    )
+    var metricsAddress: String?
+
     func validate() throws {
+        if let metricsAddress, MetricsAddress(parsing: metricsAddress) == nil {
+            throw ValidationError("--metrics-address must be HOST:PORT or PORT, not '\(metricsAddress)'")
+        }
         if pollInterval <= 0 { throw ValidationError("--poll-interval must be positive") }
         if maxJobs < 1 { throw ValidationError("--max-jobs must be at least 1") }
         if connections < 1 { throw ValidationError("--connections must be at least 1") }
@@ -90,13 +100,24 @@ struct Batchd: AsyncParsableCommand {
             throw ExitCode(3)
         }
         let transport = AsyncHTTPTransport(connectionsPerHost: connections)
+        var runEnvironment = RunEnvironment(
+            store: store, settings: settings, transport: transport, logger: logger,
+            drainTimeout: .milliseconds(Int64(drainTimeout * 1000)))
+        let metrics = metricsAddress.flatMap(MetricsAddress.init(parsing:)).map { ($0, MetricsRegistry()) }
+        let engineMetrics = metrics?.1.engineMetrics(prices: settings.prices)
+        runEnvironment.metrics = engineMetrics
         let service = JobQueueService(
-            environment: RunEnvironment(
-                store: store, settings: settings, transport: transport, logger: logger,
-                drainTimeout: .milliseconds(Int64(drainTimeout * 1000))),
+            environment: runEnvironment,
             pollInterval: .milliseconds(Int64(pollInterval * 1000)), maximumConcurrentJobs: maxJobs)
-        let services = daemonServices(
+        var services = daemonServices(
             queue: service, settings: settings, store: store, logger: logger, environment: environment)
+        if let (address, registry) = metrics, let engineMetrics {
+            let server = registry.server(at: address, engine: engineMetrics, environment: runEnvironment) {
+                service.runningJobs
+            }
+            // First in start order: listening before the queue runs jobs, stopped last.
+            services.insert(MetricsService(server: server, address: address, logger: logger), at: 0)
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],

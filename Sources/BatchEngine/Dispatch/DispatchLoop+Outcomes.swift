@@ -12,6 +12,7 @@ extension DispatchLoop {
         reachability: inout EndpointReachability, policy: RetryPolicy, now: Timestamp
     ) {
         spendGate?.settle(item, result)
+        runStats?.record(item, result, now: now)
         if item.isPack {
             handlePack(item, result, state: &state, reachability: &reachability, policy: policy, now: now)
             return
@@ -71,6 +72,7 @@ extension DispatchLoop {
                     now: now)
                 state.answered(item, succeeded: true, now: now)
                 record(succeeded: true)
+                runStats?.finished(item, attempt, succeeded: true, now: now)
             case .fail(let code):
                 recorder.finish(
                     line: request.line, succeeded: false, attempts: item.attempts, lastError: code,
@@ -78,6 +80,7 @@ extension DispatchLoop {
                 )
                 state.answered(item, succeeded: false, now: now)
                 record(succeeded: false)
+                runStats?.finished(item, attempt, succeeded: false, now: now)
                 logger.debug(
                     "request failed", metadata: ["custom_id": "\(request.customID)", "code": "\(code)"])
             case .retry(let code, let wait, let throttled):
@@ -96,6 +99,7 @@ extension DispatchLoop {
                 } else {
                     state.retry(item, pauseLane: false, now: now)
                 }
+                runStats?.retried(item)
                 logger.debug(
                     "request will be retried",
                     metadata: [

@@ -104,6 +104,7 @@ extension DispatchLoop {
             }
             state.answered(pack, succeeded: true, now: now)
             recordLines(pack.lineCount, succeeded: true)
+            for member in pack.members { runStats?.finished(member, attempt, succeeded: true, now: now) }
         case .fail(let code):
             if case .answer(let answer) = attempt, Self.bisectedStatuses.contains(answer.status) {
                 state.bisect(pack, now: now)
@@ -123,6 +124,7 @@ extension DispatchLoop {
             }
             state.answered(pack, succeeded: false, now: now)
             recordLines(pack.lineCount, succeeded: false)
+            for member in pack.members { runStats?.finished(member, attempt, succeeded: false, now: now) }
         case .retry(let code, let wait, let throttled):
             let retryNumber = throttled ? pack.throttled : pack.attempts - pack.throttled
             let delay = wait ?? policy.backoff.delay(forRetry: retryNumber, unitRandom: environment.random())
@@ -135,7 +137,15 @@ extension DispatchLoop {
                     line: member.request.line, attempts: member.attempts, nextAttemptAt: pack.due,
                     code: Self.packCode(code, split), now: now)
             }
-            state.retry(pack, pauseLane: throttled, headers: headers, now: now)
+            // As for a line alone: the lane tells a quota 429 (pause, narrow) from a capacity one.
+            if throttled, case .answer(let answer) = attempt {
+                let signal = ThrottleSignal(
+                    headers: headers, bodySaysCapacity: ThrottleSignal.saysCapacity(body: answer.body))
+                state.throttled(pack, signal: signal, now: now)
+            } else {
+                state.retry(pack, pauseLane: false, now: now)
+            }
+            runStats?.retried(pack)
         case .stopJob(let reason):
             for member in pack.members {
                 recorder.retry(

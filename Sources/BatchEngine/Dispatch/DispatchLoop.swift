@@ -45,6 +45,8 @@ struct DispatchLoop {
     var pageSize = 1024
     /// The job's spending cap (`--max-cost`), if it has one.
     var spendGate: SpendGate? = nil
+    /// The job's report statistics (latencies, timeline, time sending and waiting), if kept.
+    var runStats: RunStatsRecorder? = nil
 
     func run(events: AsyncStream<RunEvent>, continuation: AsyncStream<RunEvent>.Continuation) async throws
         -> DispatchOutcome
@@ -107,6 +109,7 @@ struct DispatchLoop {
                             inbox.deliver(item, result)
                         }
                     }
+                    runStats?.pass(now: now, inFlight: state.inFlight)
                     if commit == nil, commitDue(state: state, now: now), let batch = recorder.takeBatch() {
                         commit = CommitInProgress(batch, writer: recorder.writer) {
                             continuation.yield(.committed)
@@ -118,6 +121,7 @@ struct DispatchLoop {
                         case .success(let checked): input = checked
                         case .failure(let error): state.stop(error)
                         }
+                        try await runStats?.save(lanes: env.lanes)
                         lastRenewal = now
                     }
                     if now.milliseconds - learnedChecked.milliseconds >= Self.learnedSaveInterval {
@@ -192,6 +196,8 @@ struct DispatchLoop {
             let writer = recorder.writer
             try await writer.commit(batch)
         }
+        runStats?.pass(now: env.clock.now, inFlight: 0)
+        try await runStats?.save(lanes: env.lanes)
         if let reason = state.stopReason { return .stopped(reason) }
         // After a drain or a hard stop, unrecorded requests stay pending for the next run.
         return state.draining || !state.isFinished ? .drained : .finished

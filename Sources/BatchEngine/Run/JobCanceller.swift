@@ -82,7 +82,8 @@ public struct JobCanceller: Sendable {
         }
         let writer = OutcomeWriter(store: store, jobID: id, results: results, errors: errors)
         _ = try await CancelledLines.write(store: store, job: id, writer: writer)
-        let job = try await JobRunner.writeCancelledReport(store: store, job: id, now: clock.now)
+        let job = try await JobRunner.writeCancelledReport(
+            store: store, prices: settings.prices, job: id, now: clock.now)
         return .cancelled(
             try await store.endCancelled(
                 job: id, by: identity, runTime: start.duration(to: clock.now),

@@ -31,6 +31,13 @@ public struct JobReport: Codable, Sendable, Equatable {
     /// TPM binds); below 1 it was charged less (429s likely when TPM binds).
     public var estimateRatio: [String: Double]
 
+    /// Added from the job's ``RunStats`` and the price table (see ``JobReport/add(stats:usage:prices:)``);
+    /// `nil` in a report written without them.
+    public var lanes: [String: LaneReport]?
+    public var cost: [String: ModelCost]?
+    public var time: TimeSplit?
+    public var timeline: [TimelinePoint]?
+
     /// Tokens summed over one model's answers (all integers), beside what batchd estimated before
     /// sending them: `estimatedTokens` is what the lane charged its tokens-per-minute budget for
     /// the succeeded requests (prompt estimate + the answer's limit × n, as Azure charges on arrival).
@@ -59,6 +66,7 @@ public struct JobReport: Codable, Sendable, Equatable {
         case requestsPerSecond = "requests_per_second"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
+        case lanes, cost, time, timeline
     }
 
     public init(job: JobRecord, usage: [ModelUsage], estimated: [String: Int] = [:]) {

@@ -1,3 +1,4 @@
+import BatchConfig
 import BatchCore
 import BatchStore
 import Logging
@@ -36,7 +37,8 @@ extension JobRunner {
             logger.notice("job paused by the user")
             return .paused(job)
         case .cancel:
-            let job = try await Self.writeCancelledReport(store: env.store, job: jobID, now: env.clock.now)
+            let job = try await Self.writeCancelledReport(
+                store: env.store, prices: env.settings.prices, job: jobID, now: env.clock.now)
             let ended = try await env.store.endCancelled(
                 job: jobID, by: env.identity, runTime: runTime, now: job.finishedAt ?? env.clock.now)
             progress.update {
@@ -49,13 +51,14 @@ extension JobRunner {
     }
 
     /// Writes the report of `job` as cancelled (before its state says so, as for a completed job).
-    static func writeCancelledReport(store: Store, job id: Int64, now: Timestamp) async throws -> JobRecord {
+    static func writeCancelledReport(store: Store, prices: PriceTable, job id: Int64, now: Timestamp)
+        async throws -> JobRecord
+    {
         let summary = try await store.usageSummary(job: id)
         var job = summary.job
         job.state = .cancelled
         job.finishedAt = now
-        try JobReport(job: job, usage: summary.usage, estimated: summary.estimated).write(
-            to: OutputFiles(input: job.inputPath).report)
+        try await JobReport.writeFinal(job: job, summary: summary, store: store, prices: prices)
         return job
     }
 }

@@ -150,6 +150,7 @@ public final class JobRunner: Sendable {
             env.settings.resolved(job: job.settings, endpoint: job.endpoint, model: nil)
             .embeddingInputsPerRequest ?? Settings.defaultEmbeddingInputsPerRequest
         loop.pageSize = max(loop.pageSize, 2 * min(pack, Settings.maximumEmbeddingInputsPerRequest))
+        loop.runStats = try await RunStatsRecorder.load(job: jobID, store: env.store, metrics: env.metrics)
         let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self)
         let alreadyDraining = signals.withLock { signals in
             signals.continuation = continuation
@@ -210,8 +211,9 @@ public final class JobRunner: Sendable {
             }
             job.state = .completed
             job.finishedAt = env.clock.now
-            try JobReport(job: job, usage: summary.usage, estimated: summary.estimated).write(
-                to: OutputFiles(input: job.inputPath).report)
+            job.runMilliseconds += runTime.wholeMillisecondsRoundedUp  // this run's, added only at `complete`
+            try await JobReport.writeFinal(
+                job: job, summary: summary, store: env.store, prices: env.settings.prices)
             let done = try await env.store.complete(
                 job: jobID, by: env.identity, runTime: runTime, now: job.finishedAt ?? env.clock.now)
             progress.update {

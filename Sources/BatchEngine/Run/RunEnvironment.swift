@@ -24,6 +24,8 @@ public struct RunEnvironment: Sendable {
     public var lanes: SharedLanes
     /// How often, and on which clock, a run reads its job's stop request (``StopPoll``).
     public var stopPoll = StopPoll.standard
+    /// The process's metrics (``EngineMetrics``), fed by every run when they are served; `nil`: none.
+    public var metrics: EngineMetrics?
 
     public init(
         store: Store, settings: Settings, transport: any HTTPTransport, clock: any BatchClock = SystemClock(),

@@ -2,6 +2,7 @@
 public enum Migrations {
     public static let all: [Migration] = [
         v1Initial, v2RequestCost, v3LeanRequests, v4LineHash, v5StopRequest, v6LaneBudgets, v7ErrorsSwap,
+        v8RunStats,
     ]
 
     /// Jobs, their requests (one row per valid input line; bodies stay in the input file) and
@@ -172,5 +173,19 @@ public enum Migrations {
         "2026-12-04-swap-errors-file",
         sql:
             "ALTER TABLE jobs ADD COLUMN errors_swap INTEGER NOT NULL DEFAULT 0 CHECK (errors_swap IN (0, 1))"
+    )
+
+    /// What the job report adds up over a job's runs and cannot read back from the requests:
+    /// latency histograms, the 10-second timeline, the time spent waiting for quota against the
+    /// time spent sending, the lanes' learned limits. One JSON document per job (`RunStats` in
+    /// BatchEngine), replaced whole at each save; gone with its job.
+    static let v8RunStats = Migration(
+        "2026-12-04-timing-stats",
+        sql: """
+            CREATE TABLE run_stats (
+                job_id INTEGER PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+                stats TEXT NOT NULL CHECK (stats <> '')
+            )
+            """
     )
 }

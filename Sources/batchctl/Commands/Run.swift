@@ -3,8 +3,10 @@ import BatchCommandLine
 import BatchConfig
 import BatchCore
 import BatchEngine
+import BatchMetrics
 import BatchTransport
 import Foundation
+import Synchronization
 
 /// `batchctl run FILE…`: submits and processes files in the foreground, without a daemon.
 struct Run: AsyncParsableCommand {
@@ -32,11 +34,20 @@ struct Run: AsyncParsableCommand {
         help: "Check the files and show their cost as `batchctl validate` does; send nothing, queue no job.")
     var dryRun = false
 
+    @Option(
+        help:
+            "Serve Prometheus metrics at http://HOST:PORT/metrics while running; PORT alone listens on 127.0.0.1."
+    )
+    var metricsAddress: String?
+
     @Argument(help: "JSONL files in the Batch API input format.")
     var files: [String]
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one JSONL file") }
+        if let metricsAddress, MetricsAddress(parsing: metricsAddress) == nil {
+            throw ValidationError("--metrics-address must be HOST:PORT or PORT, not '\(metricsAddress)'")
+        }
     }
 
     func run() async throws {
@@ -59,8 +70,12 @@ struct Run: AsyncParsableCommand {
             }
             let concurrency = job.concurrency ?? Settings.defaultConcurrency
             let transport = AsyncHTTPTransport(connectionsPerHost: concurrency * 4)
-            let environment = RunEnvironment(
+            var environment = RunEnvironment(
                 store: store, settings: settings, transport: transport, logger: global.makeLogger())
+            let current = Mutex<JobRunner?>(nil)
+            let metricsServer = try await startMetrics(environment: &environment) {
+                current.withLock { $0 }.map { [$0] } ?? []
+            }
             let interrupts = RunInterrupts()
             let signals = await TerminationSignals.trap()  // before any request starts
             let signalTask = Task { await interrupts.handle(signals) }
@@ -69,6 +84,7 @@ struct Run: AsyncParsableCommand {
             var views: [JobView] = []
             for record in jobs {
                 let runner = JobRunner(jobID: record.id, environment: environment)
+                current.withLock { $0 = runner }
                 if interrupts.begin(runner) { break }
                 let display = ProgressDisplay(runner: runner, enabled: progress && isatty(STDERR_FILENO) == 1)
                 let displayTask = Task { await display.run() }
@@ -78,6 +94,7 @@ struct Run: AsyncParsableCommand {
                 } catch {
                     displayTask.cancel()
                     try? await transport.shutdown()
+                    await metricsServer?.stop()
                     throw error
                 }
                 displayTask.cancel()
@@ -88,6 +105,7 @@ struct Run: AsyncParsableCommand {
                 status = max(status, summary.exitStatus)
             }
             try? await transport.shutdown()
+            await metricsServer?.stop()
             if json { try JSONOutput.print(views) }
             return interrupts.interrupted ? .interrupted : status
         }
@@ -114,6 +132,24 @@ extension Run {
                 throw CLIError(code: .configuration, message: error.message)
             }
         }
+    }
+}
+
+extension Run {
+    /// With `--metrics-address`, serves `/metrics` for the runs of `environment` (its metrics set
+    /// here); `running` names the job being run.
+    private func startMetrics(
+        environment: inout RunEnvironment, running: @escaping @Sendable () -> [JobRunner]
+    ) async throws -> MetricsServer? {
+        guard let text = metricsAddress, let address = MetricsAddress(parsing: text) else { return nil }
+        let registry = MetricsRegistry()
+        let engine = registry.engineMetrics(prices: environment.settings.prices)
+        environment.metrics = engine
+        let server = registry.server(at: address, engine: engine, environment: environment, running: running)
+        let port = try await server.start()
+        FileHandle.standardError.write(
+            Data("metrics at http://\(MetricsAddress(host: address.host, port: port))/metrics\n".utf8))
+        return server
     }
 }
 

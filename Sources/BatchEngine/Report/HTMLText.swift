@@ -1,0 +1,53 @@
+/// Text made safe for HTML: `&`, `<`, `>`, `"` and `'` escaped, so that nothing read from an input,
+/// an answer or an error message can open a tag or an attribute in a report.
+enum HTMLText {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// `value` with thousands separators (`1,234,567`).
+    static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
+            out.append(digit)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    /// `value` with `places` decimals.
+    static func decimal(_ value: Double, places: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        var text = "\(rounded)"
+        if let dot = text.firstIndex(of: ".") {
+            let decimals = text.distance(from: dot, to: text.endIndex) - 1
+            if places == 0 {
+                text = String(text[..<dot])
+            } else if decimals < places {
+                text += String(repeating: "0", count: places - decimals)
+            }
+        }
+        return text
+    }
+
+    /// US dollars, `$0.123456` below a cent, `$12.34` above; "no price" for `nil`.
+    static func dollars(_ value: Double?) -> String {
+        guard let value else { return "no price" }
+        return "$" + decimal(value, places: value < 0.01 ? 6 : 2)
+    }
+}

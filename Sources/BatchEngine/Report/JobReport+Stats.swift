@@ -1,0 +1,94 @@
+import BatchCore
+import BatchStore
+
+extension JobReport {
+    /// One lane's answer latencies over every run of the job, in milliseconds (HDR histogram,
+    /// within 0.1 %), and the limits it had learned when the last run saved them.
+    public struct LaneReport: Codable, Sendable, Equatable {
+        public var answers: Int
+        public var p50: Int64
+        public var p90: Int64
+        public var p99: Int64
+        public var max: Int64
+        public var limits: RunStats.LearnedLimits?
+
+        public init(_ lane: RunStats.Lane) {
+            answers = lane.latency.count
+            p50 = lane.latency.value(atPercentile: 50)
+            p90 = lane.latency.value(atPercentile: 90)
+            p99 = lane.latency.value(atPercentile: 99)
+            max = lane.latency.max
+            limits = lane.limits
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case answers, limits
+            case p50 = "p50_ms"
+            case p90 = "p90_ms"
+            case p99 = "p99_ms"
+            case max = "max_ms"
+        }
+    }
+
+    /// What one model's answers cost: their reported tokens at the rates of the tier they were
+    /// sent at (`live`: batchd sends to the synchronous API). `usd` is `nil` ("no price") when
+    /// the table has no rate the tokens need, never 0 for an unknown price.
+    public struct ModelCost: Codable, Sendable, Equatable {
+        public var tier: String
+        public var usd: Double?
+        /// The price table entry the model was priced as (an alias or an undated name resolves).
+        public var pricedAs: String?
+
+        enum CodingKeys: String, CodingKey {
+            case tier, usd
+            case pricedAs = "priced_as"
+        }
+    }
+
+    /// Seconds of the sending phase with requests in flight, against seconds with none in flight
+    /// while requests were left (waiting for quota, a 429 pause or a retry's backoff).
+    public struct TimeSplit: Codable, Sendable, Equatable {
+        public var sendingSeconds: Double
+        public var waitingSeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case sendingSeconds = "sending_seconds"
+            case waitingSeconds = "waiting_for_quota_seconds"
+        }
+    }
+
+    /// One 10-second interval of the timeline (see ``RunTimeline``).
+    public struct TimelinePoint: Codable, Sendable, Equatable {
+        public var start: String
+        public var finished: Int
+        public var failed: Int
+        public var throttled: Int
+        public var tokens: Int
+
+        public init(_ interval: RunTimeline.Interval) {
+            start = JobReport.iso8601(Timestamp(milliseconds: interval.start))
+            finished = interval.finished
+            failed = interval.failed
+            throttled = interval.throttled
+            tokens = interval.tokens
+        }
+    }
+
+    /// Adds latencies, limits, time split and timeline from `stats`, and each model's cost of
+    /// `usage` at `prices`.
+    public mutating func add(stats: RunStats, usage: [ModelUsage], prices: PriceTable) {
+        lanes = stats.lanes.mapValues(LaneReport.init)
+        cost = Dictionary(
+            uniqueKeysWithValues: usage.map { model in
+                let found = prices.price(of: model.model)
+                let usd = SpendingCap.cost(model.usage, price: found?.price).map {
+                    ($0 * 1_000_000).rounded() / 1_000_000
+                }
+                return (model.model, ModelCost(tier: "live", usd: usd, pricedAs: found?.name))
+            })
+        time = TimeSplit(
+            sendingSeconds: Double(stats.sendingMilliseconds) / 1000,
+            waitingSeconds: Double(stats.waitingMilliseconds) / 1000)
+        timeline = stats.timeline.ordered.map(TimelinePoint.init)
+    }
+}
