@@ -39,6 +39,8 @@ struct JobSettingsOptions: ParsableArguments {
     @Flag(help: "Put the results and errors files in input line order once the job completes.")
     var ordered = false
 
+    @OptionGroup var offload: OffloadOptions
+
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let rpm, rpm < 1 { throw ValidationError("--rpm must be at least 1") }
@@ -53,9 +55,10 @@ struct JobSettingsOptions: ParsableArguments {
     }
 
     var jobSettings: JobSettings {
-        JobSettings(
-            endpoint: endpoint, priority: priority, concurrency: concurrency, rpm: rpm, tpm: tpm,
-            maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout, maxCost: maxCost,
-            ordered: ordered ? true : nil)
+        offload.applied(
+            to: JobSettings(
+                endpoint: endpoint, priority: priority, concurrency: concurrency, rpm: rpm, tpm: tpm,
+                maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout, maxCost: maxCost,
+                ordered: ordered ? true : nil))
     }
 }

@@ -139,6 +139,7 @@ public final class JobRunner: Sendable {
             }, uploadPolicy: env.settings.uploadPolicy,
             clock: env.clock)
         let recorder = OutcomeRecorder(store: env.store, jobID: jobID, results: results, errors: errors)
+        try await offloadIfAsked(current, endpoint: endpoint, writer: recorder.writer, logger: logger)
         let loop = DispatchLoop(
             jobID: jobID, endpointName: endpoint.name, settings: job.settings,
             weight: FairShare.weight(priority: job.priority), input: current.fingerprint,
