@@ -37,6 +37,26 @@ struct RemoteBatchRunnerTests {
         func delete(fileID: String) async throws { try await base.delete(fileID: fileID) }
     }
 
+    /// An API whose batches all fail validation on upload line 2.
+    struct FailsValidation: RemoteBatchAPI {
+        let base: any RemoteBatchAPI
+        func upload(path: String, size: Int64, fileName: String) async throws -> String {
+            try await base.upload(path: path, size: size, fileName: fileName)
+        }
+        func findBatch(tag: String) async throws -> String? { try await base.findBatch(tag: tag) }
+        func createBatch(inputFileID: String, endpoint: String, tag: String) async throws -> String {
+            try await base.createBatch(inputFileID: inputFileID, endpoint: endpoint, tag: tag)
+        }
+        func retrieve(batchID: String) async throws -> RemoteBatchSnapshot {
+            RemoteBatchSnapshot(
+                id: batchID, status: RemoteBatchStatus(status: "failed", total: 0),
+                lineErrors: [.init(line: 2, code: "invalid_request", message: "too long")], tag: nil)
+        }
+        func content(fileID: String) async throws -> [UInt8] { try await base.content(fileID: fileID) }
+        func cancel(batchID: String) async throws { try await base.cancel(batchID: batchID) }
+        func delete(fileID: String) async throws { try await base.delete(fileID: fileID) }
+    }
+
     struct Context {
         let simulator: Simulator
         let endpoint: Endpoint
@@ -156,6 +176,26 @@ struct RemoteBatchRunnerTests {
             // Recording again (a crash after the download) writes nothing twice.
             try await context.runner.recordAnswers(finished.record, files: [])
             #expect(RunnerFixture.objects(outputs.results).count == 2)
+        }
+    }
+
+    @Test("a failed batch: the line its validation error names gets file:line:reason, the rest is released")
+    func failedValidation() async throws {
+        try await withJob(count: 3) { context in
+            let base = context.runner
+            let runner = RemoteBatchRunner(
+                store: base.store, api: FailsValidation(base: context.api), endpoint: base.endpoint,
+                clock: base.clock,
+                job: base.job, writer: base.writer, workDirectory: base.workDirectory,
+                pollInterval: base.pollInterval)
+            let finished = try await runner.run(context.pending, path: .chatCompletions)
+            #expect(finished.released == 2)
+            let errors = RunnerFixture.objects(OutputFiles(input: context.job.inputPath).errors)
+            #expect(errors.compactMap { $0["custom_id"] as? String } == ["r2"])
+            let error = try #require(errors.first?["error"] as? [String: Any])
+            #expect(error["code"] as? String == "invalid_request")
+            #expect(error["message"] as? String == "\(context.job.inputPath):2: invalid_request: too long")
+            #expect(try fixture.pending(context.job.id).map(\.line) == [1, 3])
         }
     }
 

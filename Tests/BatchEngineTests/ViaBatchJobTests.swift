@@ -106,4 +106,33 @@ struct ViaBatchJobTests {
             #expect(simulator.stats.received == 4)
         }
     }
+
+    @Test("a drain while a batch is in progress stops the wait at once; the batch stays recorded")
+    func drainWhilePolling() async throws {
+        try await withSimulator(
+            { ["OPENAI_BASE_URL": $0 + "/v1", "OPENAI_API_KEY": "k"] },
+            configure: { $0.batches.processingTime = .seconds(3600) }
+        ) { simulator, env in
+            let job = try await fixture.submit(lines(), options: JobSettings(via: .batch))
+            let runner = JobRunner(jobID: job.id, environment: env)
+            let run = Task { try await runner.run() }
+            // The run's first poll saw the batches validating: it now waits on the manual clock.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while try await fixture.store.remoteBatches(job: job.id).filter({ $0.remote != nil }).count < 2 {
+                guard ContinuousClock.now < deadline else { throw CancellationError() }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            runner.drain()
+            guard case .drained(let drained) = try await run.value else {
+                Issue.record("not drained")
+                return
+            }
+            #expect(drained.state == .queued)
+            let batches = try await fixture.store.remoteBatches(job: job.id)
+            #expect(batches.allSatisfy { $0.step == .created && $0.remote?.status == "validating" })
+            #expect(simulator.batchesCreated == 2)
+            #expect(simulator.stats.received == 0)
+            #expect(try fixture.pending(job.id).isEmpty)
+        }
+    }
 }
