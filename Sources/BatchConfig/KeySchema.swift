@@ -50,7 +50,11 @@ indirect enum KeySchema: Sendable {
             "allowed_file_roots": .value, "max_upload_bytes": .value, "prices": .names(price),
         ],
         settings: JobSettings.sendingKeys
-            + [JobSettings.CodingKeys.endpoint, .maxCost, .ordered].map(\.rawValue))
+            + [
+                JobSettings.CodingKeys.endpoint, .maxCost, .ordered, .via, .batchMaxLines, .batchMaxBytes,
+                .batchPollSeconds,
+            ]
+            .map(\.rawValue))
     static let sidecar = settingsObject([:], settings: JobSettings.keys)
 
     /// Checks the JSON text `json`; an invalid document is left for the decoder to report.
@@ -99,9 +103,13 @@ indirect enum KeySchema: Sendable {
         -> String
     {
         if JobSettings.keys.contains(key) {
+            let topLevel = [
+                "endpoint", "max_cost", "ordered", "via", "batch_max_lines", "batch_max_bytes",
+                "batch_poll_seconds",
+            ]
             return
                 "\(place): \(key) cannot be set here (it belongs to a job: the command line, a watch folder"
-                + " or a sidecar\(["endpoint", "max_cost", "ordered"].contains(key) ? ", or the top level" : ""))"
+                + " or a sidecar\(topLevel.contains(key) ? ", or the top level" : ""))"
         }
         guard let nearest = KeySuggestion.nearest(to: key, among: Array(known)) else {
             return "\(place): unknown key (known here: \(known.sorted().joined(separator: ", ")))"

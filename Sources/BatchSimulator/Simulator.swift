@@ -13,6 +13,12 @@ import NIOPosix
 /// `x-request-id` (and `apim-request-id` on Azure URLs). Answers are deterministic given the request,
 /// apart from ids and timestamps. The model `no-quota` always gets a 429 `insufficient_quota`.
 ///
+/// The Files and Batches API (`POST files`, `GET|DELETE files/{id}`, `GET files/{id}/content`,
+/// `POST batches`, `GET batches`, `GET batches/{id}`, `POST batches/{id}/cancel`) is served under
+/// `/v1/`, `/openai/v1/` and `/openai/…?api-version=…`, answering lines with the same code as
+/// live requests (``BatchEndpoints``, ``BatchSimulation``); those requests are not rate limited,
+/// faulted, held or counted in ``SimulatorStats``.
+///
 /// ## Order of checks
 /// auth (401) → routing (404/405) → `api-version` (400) → body validation (400) → `no-quota` (429)
 /// → fault (``FaultRates`` or `x-sim-fault`) → rate limit (429) → answer. Latency applies to every
@@ -59,6 +65,9 @@ public final class Simulator: Sendable {
 
     /// A thread-safe snapshot of the counters.
     public var stats: SimulatorStats { core.snapshot }
+
+    /// How many batches were created through the Batches API so far.
+    public var batchesCreated: Int { core.batches.batchCount }
 
     /// Holds every API request after the first `count` the simulator received (its
     /// ``SimulatorStats/received`` number), from now on and until ``releaseHeld()``: the request is

@@ -48,6 +48,8 @@ public struct SimulatorConfiguration: Sendable {
     /// When set, the simulator is also a Microsoft Entra ID (token endpoint, IMDS, App Service)
     /// and API requests need a bearer token it issued (``EntraSimulation``).
     public var entra: EntraSimulation? = nil
+    /// How the Files and Batches API routes behave (``BatchSimulation``).
+    public var batches = BatchSimulation()
 
     /// A configuration with the defaults: loopback, any port, no key, no latency, no limits, no faults.
     public init() {}

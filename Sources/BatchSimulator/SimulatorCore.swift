@@ -22,6 +22,8 @@ final class SimulatorCore: Sendable {
     private let idPrefix = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
     /// The Entra ID side, when configured.
     let identity: IdentityEndpoints?
+    /// The Files and Batches API side.
+    let batches: BatchEndpoints
 
     init(configuration: SimulatorConfiguration) {
         self.configuration = configuration
@@ -29,6 +31,8 @@ final class SimulatorCore: Sendable {
         limiter = RateLimiter(
             rpm: configuration.rpm, tpm: configuration.tpm, burstSeconds: configuration.burstSeconds)
         identity = configuration.entra.map { IdentityEndpoints(simulation: $0) }
+        batches = BatchEndpoints(
+            simulation: configuration.batches, embeddingDimensions: configuration.embeddingDimensions)
         answers = RateLimitAnswers(
             style: configuration.rateLimitStyle, rpm: configuration.rpm, tpm: configuration.tpm)
     }
@@ -97,6 +101,10 @@ final class SimulatorCore: Sendable {
             return .respond(
                 SimResponse(status: .ok, contentType: "application/json", body: body), delay: .zero)
         }
+        if let batchRoute = BatchRoute(method: request.method.rawValue, uri: request.uri) {
+            let answer = authRefusal(request.headers) ?? batches.answer(request, route: batchRoute)
+            return .respond(answer, delay: .zero)
+        }
         arrivals.withLock { $0?.append(.now) }
         let number = counter.withLock { value -> UInt64 in
             value += 1
@@ -139,14 +147,17 @@ final class SimulatorCore: Sendable {
         case hang
     }
 
-    private func decide(_ request: SimRequest, route: Route?, idSuffix: String) -> Verdict {
-        if let identity {
-            if let refusal = identity.refusal(request.headers, apiKey: configuration.apiKey) {
-                return .answer(refusal, delayed: false)
-            }
-        } else if let key = configuration.apiKey, !Self.authorized(request.headers, key: key) {
-            return .answer(ErrorResponses.invalidAPIKey, delayed: false)
+    /// The 401 answer for a request without valid credentials; `nil` when it may go on.
+    private func authRefusal(_ headers: HTTPHeaders) -> SimResponse? {
+        if let identity { return identity.refusal(headers, apiKey: configuration.apiKey) }
+        if let key = configuration.apiKey, !Self.authorized(headers, key: key) {
+            return ErrorResponses.invalidAPIKey
         }
+        return nil
+    }
+
+    private func decide(_ request: SimRequest, route: Route?, idSuffix: String) -> Verdict {
+        if let refusal = authRefusal(request.headers) { return .answer(refusal, delayed: false) }
         guard let route else { return .answer(ErrorResponses.notFound(request.uri), delayed: false) }
         guard request.method == .POST else {
             return .answer(

@@ -44,6 +44,8 @@ struct JobSettingsOptions: ParsableArguments {
         help: "Embedding inputs per request at most, 1 to 2048 (default 512; 1 turns packing off).")
     var pack: Int?
 
+    @OptionGroup var offload: OffloadOptions
+
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let rpm, rpm < 1 { throw ValidationError("--rpm must be at least 1") }
@@ -59,10 +61,10 @@ struct JobSettingsOptions: ParsableArguments {
     }
 
     var jobSettings: JobSettings {
-        JobSettings(
-            endpoint: endpoint, priority: priority, concurrency: concurrency, rpm: rpm, tpm: tpm,
-            maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout, maxCost: maxCost,
-            ordered: ordered ? true : nil,
-            embeddingInputsPerRequest: pack)
+        offload.applied(
+            to: JobSettings(
+                endpoint: endpoint, priority: priority, concurrency: concurrency, rpm: rpm, tpm: tpm,
+                maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout, maxCost: maxCost,
+                ordered: ordered ? true : nil, embeddingInputsPerRequest: pack))
     }
 }

@@ -26,13 +26,21 @@ public struct JobSettings: Codable, Sendable, Equatable {
     public var ordered: Bool?
     /// Embedding inputs packed into one request at most (1: packing off; at most 2,048).
     public var embeddingInputsPerRequest: Int?
+    /// The way lines are sent (``Via``, default `live`); a job's own setting.
+    public var via: Via?
+    /// At most this many lines per provider batch (below the provider's own cap).
+    public var batchMaxLines: Int?
+    /// At most this many bytes per uploaded batch file (below 200 MB).
+    public var batchMaxBytes: Int64?
+    /// Seconds between polls of a provider batch (default 60).
+    public var batchPollSeconds: Double?
 
     public init(
         endpoint: String? = nil, priority: Int? = nil, concurrency: Int? = nil, rpm: Int? = nil,
         tpm: Int? = nil, maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil,
         maxCost: Double? = nil,
-        ordered: Bool? = nil,
-        embeddingInputsPerRequest: Int? = nil
+        ordered: Bool? = nil, embeddingInputsPerRequest: Int? = nil, via: Via? = nil,
+        batchMaxLines: Int? = nil, batchMaxBytes: Int64? = nil, batchPollSeconds: Double? = nil
     ) {
         self.endpoint = endpoint
         self.priority = priority
@@ -44,6 +52,10 @@ public struct JobSettings: Codable, Sendable, Equatable {
         self.maxCost = maxCost
         self.ordered = ordered
         self.embeddingInputsPerRequest = embeddingInputsPerRequest
+        self.via = via
+        self.batchMaxLines = batchMaxLines
+        self.batchMaxBytes = batchMaxBytes
+        self.batchPollSeconds = batchPollSeconds
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
@@ -53,6 +65,10 @@ public struct JobSettings: Codable, Sendable, Equatable {
         case maxCost = "max_cost"
         case ordered
         case embeddingInputsPerRequest = "embedding_inputs_per_request"
+        case via
+        case batchMaxLines = "batch_max_lines"
+        case batchMaxBytes = "batch_max_bytes"
+        case batchPollSeconds = "batch_poll_seconds"
     }
 
     /// Every key, as written in files.
@@ -72,7 +88,10 @@ public struct JobSettings: Codable, Sendable, Equatable {
             maxAttempts: maxAttempts ?? base.maxAttempts,
             requestTimeoutSeconds: requestTimeoutSeconds ?? base.requestTimeoutSeconds,
             maxCost: maxCost ?? base.maxCost, ordered: ordered ?? base.ordered,
-            embeddingInputsPerRequest: embeddingInputsPerRequest ?? base.embeddingInputsPerRequest)
+            embeddingInputsPerRequest: embeddingInputsPerRequest ?? base.embeddingInputsPerRequest,
+            via: via ?? base.via, batchMaxLines: batchMaxLines ?? base.batchMaxLines,
+            batchMaxBytes: batchMaxBytes ?? base.batchMaxBytes,
+            batchPollSeconds: batchPollSeconds ?? base.batchPollSeconds)
     }
 
     /// Why these settings cannot be used, naming the key under `prefix` (e.g. `endpoints.east.`):
@@ -94,6 +113,15 @@ public struct JobSettings: Codable, Sendable, Equatable {
         }
         if let endpoint, endpoint.isEmpty { return "\(prefix)endpoint must not be empty" }
         if let maxCost, !(maxCost > 0) { return "\(prefix)max_cost must be a positive number of US dollars" }
+        if let batchMaxLines, batchMaxLines < 1 {
+            return "\(prefix)batch_max_lines must be at least 1, not \(batchMaxLines)"
+        }
+        if let batchMaxBytes, batchMaxBytes < 1 {
+            return "\(prefix)batch_max_bytes must be at least 1, not \(batchMaxBytes)"
+        }
+        if let batchPollSeconds, !(batchPollSeconds > 0) {
+            return "\(prefix)batch_poll_seconds must be positive, not \(batchPollSeconds)"
+        }
         return nil
     }
 }

@@ -57,6 +57,9 @@ public final class JobRunner: Sendable {
     /// The stop a user asked of this run, if any.
     var userStop: StopRequest? { signals.withLock { $0.userStop } }
 
+    /// Whether a graceful stop (or a user's) was asked of this run.
+    var drainRequested: Bool { signals.withLock { $0.drainRequested } }
+
     /// Runs the job and returns how it ended.
     public func run() async throws -> JobRunOutcome {
         let env = environment
@@ -159,8 +162,14 @@ public final class JobRunner: Sendable {
         defer { signals.withLock { $0.continuation = nil } }
         // Drained before sending began: start no request at all (the loop's first pass would send
         // before it reads the drain event).
+        // A job via the Batch API waits for its remote batches first; the live loop sends the rest.
+        let offloadDrained =
+            alreadyDraining
+            ? false
+            : try await offloadIfAsked(current, endpoint: endpoint, writer: recorder.writer, logger: logger)
         let outcome =
-            alreadyDraining ? .drained : try await loop.run(events: events, continuation: continuation)
+            alreadyDraining || offloadDrained
+            ? .drained : try await loop.run(events: events, continuation: continuation)
         if case .drained = outcome, userStop == .cancel {
             _ = try await CancelledLines.write(store: env.store, job: jobID, writer: recorder.writer)
         }

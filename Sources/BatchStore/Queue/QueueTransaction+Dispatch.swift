@@ -47,14 +47,15 @@ public struct ModelUsage: Sendable, Equatable {
 }
 
 extension QueueTransaction {
-    /// Pending requests of `job` after input line `afterLine`, in input order, at most `limit`.
+    /// Pending requests of `job` after input line `afterLine`, in input order, at most `limit`;
+    /// a line in a remote batch (`requests.remote_batch`) is not pending here: the batch has it.
     public func pendingRequests(job: Int64, afterLine: Int, limit: Int) throws -> [PendingRequest] {
         let statement = try connection.statement(
             """
             SELECT r.line, r.offset, r.length, r.custom_id, t.url, t.model, r.attempts, r.next_attempt_at, r.cost,
                 r.line_hash
             FROM requests AS r CROSS JOIN request_targets AS t ON t.id = r.target_id
-            WHERE r.job_id = ? AND r.state = 0 AND r.line > ? ORDER BY r.line LIMIT ?
+            WHERE r.job_id = ? AND r.state = 0 AND r.remote_batch IS NULL AND r.line > ? ORDER BY r.line LIMIT ?
             """)
         try statement.bind(job, afterLine, limit)
         var requests: [PendingRequest] = []

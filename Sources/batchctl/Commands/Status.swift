@@ -17,7 +17,8 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let view = JobView(try await global.openStore().job(job))
+            let store = try global.openStore()
+            let view = JobView(try await store.job(job))
             if json {
                 try JSONOutput.print(view)
                 return .success
@@ -35,6 +36,7 @@ struct Status: AsyncParsableCommand {
             print("  attempts:  \(view.attempts) (429s: \(view.throttled))")
             print("  results:   \(view.outputs.results)")
             print("  errors:    \(view.outputs.errors)")
+            for line in RemoteBatchLines.describe(try await store.remoteBatches(job: job)) { print(line) }
             return .success
         }
     }
