@@ -14,14 +14,26 @@ struct WatchCommandTests {
         let path = folder.path + "/watched.jsonl"
         let lines = (0..<400).map { JobFiles.chat("w\($0)") } + ["not json"]
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        // The run stops halfway (the simulator holds what comes after 200 requests) until the
+        // watch has shown it running twice: the test waits on what the watch prints, not on time.
+        sim.simulator.holdRequests(after: 200)
         let runner = try ChildProcess(
             Binaries.batchctl, ["run", "--database", folder.database, "--concurrency", "4", path],
             environment: sim.openAIEnvironment(), folder: folder.path)
         try await waitUntil("the job to exist") { try folder.job(1) != nil }
 
-        let watch = try await folder.batchctl(
-            ["watch", "1", "--interval", "0.2", "--json"], environment: [:])
+        let watcher = try ChildProcess(
+            Binaries.batchctl, ["watch", "1", "--interval", "0.2", "--json", "--database", folder.database],
+            environment: [:], folder: folder.path)
+        try await waitUntil("two views of the running job, one with a rate") {
+            let shown = watcher.stdout.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+            return shown.count >= 2 && shown.contains { ($0["lines_per_second"] as? Double ?? 0) > 0 }
+        }
+        sim.simulator.releaseHeld()
         let runStatus = await runner.wait()
+        let watch = (status: await watcher.wait(), stdout: watcher.stdout, stderr: watcher.stderr)
 
         #expect(watch.status == 1, "a rejected line: run's status 1 (\(watch.stderr))")
         #expect(runStatus == 1)
