@@ -84,7 +84,10 @@ struct ViaBatchJobTests {
             let results = RunnerFixture.objects(OutputFiles(input: done.inputPath).results)
             #expect(results.compactMap { $0["custom_id"] as? String }.sorted() == Self.allIDs)
             #expect(simulator.batchesCreated == 1)
-            #expect(simulator.stats.received == 2)
+            // The two embedding lines (the same input) go live, packed into one request that sends
+            // their input once.
+            #expect(simulator.stats.received == 1)
+            #expect(simulator.stats.embeddingRequests == 1)
         }
     }
 

@@ -39,4 +39,24 @@ extension RequestSender {
             await credential.rejected(headers)
         }
     }
+
+    /// What a send that threw becomes, for a line and a pack alike: cancelled when the task was
+    /// (whatever the error), `authFailed` when no credential could be had or a fresh one was
+    /// refused (nothing recorded, the job pauses), else a failed attempt.
+    static func result(of error: any Error) -> Result {
+        switch error {
+        case is CancellationError:
+            return .cancelled
+        case let refused as CredentialRefused:
+            return .authFailed(refused.detail)
+        case _ where Task.isCancelled:
+            return .cancelled
+        case let failure as TokenFailure:
+            return .authFailed(failure.description)
+        case let failure as TransportFailure:
+            return .attempt(.failure(failure))
+        default:
+            return .attempt(.failure(TransportFailure(kind: .other, message: "\(error)")))
+        }
+    }
 }

@@ -127,17 +127,8 @@ public struct RequestSender: Sendable {
             } catch let error as BinaryOutputError {
                 return .attempt(.failure(TransportFailure(kind: .other, message: error.message)))
             }
-        } catch is CancellationError {
-            return .cancelled
-        } catch let failure as TokenFailure {
-            return Task.isCancelled ? .cancelled : .authFailed(failure.description)
-        } catch let refused as CredentialRefused {
-            return .authFailed(refused.detail)
-        } catch let failure as TransportFailure {
-            return Task.isCancelled ? .cancelled : .attempt(.failure(failure))
         } catch {
-            return Task.isCancelled
-                ? .cancelled : .attempt(.failure(TransportFailure(kind: .other, message: "\(error)")))
+            return Self.result(of: error)
         }
     }
 }
