@@ -14,9 +14,10 @@ struct WatchCommandTests {
         let path = folder.path + "/watched.jsonl"
         let lines = (0..<400).map { JobFiles.chat("w\($0)") } + ["not json"]
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        // The run stops halfway (the simulator holds what comes after 200 requests) until the
-        // watch has shown it running twice: the test waits on what the watch prints, not on time.
-        sim.simulator.holdRequests(after: 200)
+        // The run is held in steps so that the watch sees it move whatever the machine's speed:
+        // held after 100 requests until the watch has shown the job once, then let on to 300 and
+        // held again until the watch has shown a rate. The test waits on what the watch prints.
+        sim.simulator.holdRequests(after: 100)
         let runner = try ChildProcess(
             Binaries.batchctl, ["run", "--database", folder.database, "--concurrency", "4", path],
             environment: sim.openAIEnvironment(), folder: folder.path)
@@ -25,11 +26,16 @@ struct WatchCommandTests {
         let watcher = try ChildProcess(
             Binaries.batchctl, ["watch", "1", "--interval", "0.2", "--json", "--database", folder.database],
             environment: [:], folder: folder.path)
-        try await waitUntil("two views of the running job, one with a rate") {
-            let shown = watcher.stdout.split(separator: "\n").compactMap {
+        func shown() -> [[String: Any]] {
+            watcher.stdout.split(separator: "\n").compactMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
             }
-            return shown.count >= 2 && shown.contains { ($0["lines_per_second"] as? Double ?? 0) > 0 }
+        }
+        try await waitUntil("a first view of the job") { !shown().isEmpty }
+        sim.simulator.releaseHeld()
+        sim.simulator.holdRequests(after: 300)
+        try await waitUntil("a view of the running job with a rate") {
+            shown().contains { ($0["lines_per_second"] as? Double ?? 0) > 0 }
         }
         sim.simulator.releaseHeld()
         let runStatus = await runner.wait()
