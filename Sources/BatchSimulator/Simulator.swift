@@ -103,6 +103,12 @@ public final class Simulator: Sendable {
     /// How many requests are held now.
     public var heldCount: Int { core.heldCount }
 
+    /// Returns once at least `count` requests are held (see ``holdRequests(after:)``): tests wait
+    /// on this event rather than polling ``heldCount``.
+    public func waitUntilHeld(_ count: Int) async {
+        await core.waitUntilHeld(count)
+    }
+
     /// How many TCP connections the simulator has accepted (to check that clients keep connections alive).
     public var connectionsAccepted: Int { core.connectionsAccepted }
 

@@ -53,6 +53,27 @@ final class SimulatorCore: Sendable {
         /// Requests numbered above this are held; `nil`: none is.
         var limit: UInt64?
         var parked: [@Sendable () -> Void] = []
+        /// Those waiting for a number of held requests (``waitUntilHeld(_:)``).
+        var waiters: [(count: Int, resume: CheckedContinuation<Void, Never>)] = []
+
+        /// Takes the waiters whose count is reached.
+        mutating func reached() -> [CheckedContinuation<Void, Never>] {
+            let ready = waiters.filter { $0.count <= parked.count }
+            waiters.removeAll { $0.count <= parked.count }
+            return ready.map(\.resume)
+        }
+    }
+
+    /// Returns once at least `count` requests are held: an event for tests, not a poll.
+    func waitUntilHeld(_ count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = gate.withLock { gate -> Bool in
+                if gate.parked.count >= count { return true }
+                gate.waiters.append((count, continuation))
+                return false
+            }
+            if now { continuation.resume() }
+        }
     }
 
     /// Holds every API request numbered above `count` from now on.
@@ -84,11 +105,13 @@ final class SimulatorCore: Sendable {
     /// Parks a request whose outcome was ``Outcome/held(_:)``: `resume` runs on release. Returns
     /// `false`, parking nothing, when the hold was released in between (go on at once then).
     func park(_ resume: @escaping @Sendable () -> Void) -> Bool {
-        gate.withLock { gate in
-            guard gate.limit != nil else { return false }
+        let (parked, ready) = gate.withLock { gate -> (Bool, [CheckedContinuation<Void, Never>]) in
+            guard gate.limit != nil else { return (false, []) }
             gate.parked.append(resume)
-            return true
+            return (true, gate.reached())
         }
+        for waiter in ready { waiter.resume() }
+        return parked
     }
 
     /// Decides what to do with one complete request.

@@ -51,15 +51,6 @@ struct EntraSimulatorJobTests {
         try await simulator.shutdown()
     }
 
-    /// Waits for the simulator to hold `count` requests (another component's progress).
-    func waitForHeld(_ simulator: Simulator, _ count: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while simulator.heldCount < count {
-            guard ContinuousClock.now < deadline else { throw CancellationError() }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
-
     /// Runs 400 lines at concurrency 64; `midRun` acts while the 64 requests after the first 100 are
     /// held in flight. Returns the outcome.
     func runHeld(_ simulator: Simulator, _ environment: RunEnvironment, midRun: () -> Void) async throws
@@ -70,7 +61,7 @@ struct EntraSimulatorJobTests {
             fixture.writeInput(customIDs: ids), options: JobSettings(concurrency: 64))
         simulator.holdRequests(after: 100)
         let run = Task { try await JobRunner(jobID: job.id, environment: environment).run() }
-        try await waitForHeld(simulator, 64)
+        await simulator.waitUntilHeld(64)
         midRun()
         simulator.releaseHeld()
         return try await run.value

@@ -119,12 +119,11 @@ struct ViaBatchJobTests {
             let job = try await fixture.submit(lines(), options: JobSettings(via: .batch))
             let runner = JobRunner(jobID: job.id, environment: env)
             let run = Task { try await runner.run() }
-            // The run's first poll saw the batches validating: it now waits on the manual clock.
-            let deadline = ContinuousClock.now + .seconds(60)
-            while try await fixture.store.remoteBatches(job: job.id).filter({ $0.remote != nil }).count < 2 {
-                guard ContinuousClock.now < deadline else { throw CancellationError() }
-                try await Task.sleep(for: .milliseconds(5))
-            }
+            // Each batch's first poll saw it validating: both now wait on the manual clock to poll
+            // again (nothing else sleeps on it here).
+            #expect(await fixture.clock.waitForSleepers(2), "both batches wait to poll again")
+            let created = try await fixture.store.remoteBatches(job: job.id).filter { $0.remote != nil }
+            #expect(created.count == 2, "both batches created before the wait")
             runner.drain()
             guard case .drained(let drained) = try await run.value else {
                 Issue.record("not drained")

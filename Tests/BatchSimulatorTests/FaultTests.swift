@@ -39,13 +39,13 @@ struct FaultTests {
 
     @Test("requests after the hold point are parked unanswered until released, then answered")
     func holdAndRelease() async throws {
-        try await Harness.run { h in
+        try await Harness.run { (h: Harness) async throws in
             h.simulator.holdRequests(after: 1)
             #expect(try await h.post(path, chatBody()).status == 200, "the first is not held")
             async let second = h.post(path, chatBody())
             async let third = h.post(path, chatBody())
             // Both parked: counted on arrival, their answers not sent.
-            while h.simulator.heldCount < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            await h.simulator.waitUntilHeld(2)
             #expect(h.simulator.stats.received == 3)
             #expect(h.simulator.heldCount == 2)
             h.simulator.releaseHeld()
