@@ -264,7 +264,12 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["BatchTesting", "BatchSimulator", "BatchCore", "BatchStore"],
+            dependencies: [
+                "BatchTesting", "BatchSimulator", "BatchCore", "BatchStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,6 +1,7 @@
 import BatchConfig
 import BatchCore
 import BatchEngine
+import BatchStore
 import BatchTesting
 import BatchTransport
 import Foundation
@@ -151,5 +152,49 @@ struct HTMLReportTests {
         #expect(bars.count == 500, "2,000 intervals of 10 s merged four by four")
         let lines = bars.compactMap { Int($0.text.split(separator: " ").dropFirst().first ?? "") }
         #expect(lines.reduce(0, +) == 2_000)
+    }
+
+    @Test("the cost table shows every cost row of the report, whatever its tier, and a model without one")
+    func costRows() async throws {
+        let job = try await fixture.submit(fixture.writeInput(customIDs: ["x"]))
+        let usage = [
+            ModelUsage(
+                model: "gpt-4o-mini", requests: 3,
+                usage: TokenUsage(promptTokens: 30, completionTokens: 6, totalTokens: 36))
+        ]
+        var report = JobReport(job: job, usage: usage)
+        report.add(stats: RunStats(), usage: usage, prices: PriceTable())
+        report.cost = [
+            "gpt-4o-mini": .init(tier: "live", usd: nil, pricedAs: nil),
+            "gpt-4o": .init(tier: "batch", usd: 1.25, pricedAs: "gpt-4o"),
+        ]
+        let page = try Page(HTMLReport(report: report, stats: RunStats(), errors: []).render())
+        let rows = page.all("tr", inside: "models").dropFirst().map { row in row.text }
+        #expect(rows.count == 2)
+        let cells = page.all("td", inside: "models").map(\.text)
+        #expect(cells.prefix(6) == ["gpt-4o", "–", "–", "–", "–", "$1.25 (batch)"])
+        #expect(cells.dropFirst(6) == ["gpt-4o-mini", "3", "30", "6", "36", "no price (live)"])
+        #expect(page.element(id: "figure-cost")?.text == "no pricecost (batch + live)")
+    }
+
+    @Test("a job with more error groups than the page lists: the largest 50, and the rest counted")
+    func manyErrorGroups() async throws {
+        let job = try await fixture.submit(fixture.writeInput(customIDs: ["x"]))
+        var groups = ErrorGroups()
+        for code in 0..<80 {
+            for line in 0...(code % 3) {
+                groups.add(
+                    .init(line: code * 10 + line, code: "code_\(code)", status: 400, message: "m\(code)"))
+            }
+        }
+        let report = JobReport(job: job, usage: [])
+        let page = try Page(HTMLReport(report: report, stats: RunStats(), errors: groups.sorted).render())
+        let shown = page.all("tr", inside: "errors").filter { $0.attributes["class"] == "error-group" }
+        #expect(shown.count == HTMLReport.maximumErrorGroups)
+        let hidden = groups.sorted.dropFirst(HTMLReport.maximumErrorGroups)
+        #expect(
+            page.element(id: "more-errors")?.text
+                == "\(hidden.count) more groups of \(hidden.map(\.count).reduce(0, +)) lines: batchctl errors \(job.id) lists them all."
+        )
     }
 }

@@ -209,6 +209,38 @@ struct MetricsExpositionTests {
         await server.stop()
     }
 
+    @Test("models named by the input: the first 100 lanes have their own label, later ones share _other")
+    func boundedModels() {
+        let registry = MetricsRegistry()
+        let engine = registry.engineMetrics(prices: PriceTable())
+        let lanes = SharedLanes()
+        let total = EngineMetrics.maximumLabelledLanes + 5
+        for index in 0..<total {
+            let lane = LaneKey(endpoint: "default", model: "model-\(index)")
+            lanes.join(
+                lane: lane, tenant: 1, weight: 1, settings: LaneSettings(concurrency: 4),
+                now: Timestamp(milliseconds: 0))
+            engine.answered(lane, status: 200, latency: .milliseconds(10), usage: nil)
+            engine.finished(lane, status: 200)
+        }
+        let exposition = Exposition(
+            String(
+                decoding: registry.exposition(
+                    engine: engine, lanes: lanes, jobs: .init(byState: [:], pendingLines: 0)),
+                as: UTF8.self))
+        let finished = exposition.samples.filter {
+            $0.name == "batchd_requests_finished_total" && $0.labels["status"] == "2xx"
+        }
+        let models = Set(finished.compactMap { $0.labels["model"] })
+        #expect(models.count == EngineMetrics.maximumLabelledLanes + 1)
+        #expect(models.contains(EngineMetrics.otherModel) && !models.contains("model-\(total - 1)"))
+        #expect(finished.map(\.value).reduce(0, +) == Double(total), "every request counted once")
+        #expect(
+            exposition.value("batchd_requests_finished_total", ["model": "_other", "status": "2xx"]) == 5)
+        let gauges = exposition.samples.filter { $0.name == "batchd_lane_window" }
+        #expect(gauges.count == EngineMetrics.maximumLabelledLanes, "gauges only for the labelled lanes")
+    }
+
     @Test("addresses: PORT alone is loopback; HOST:PORT and [IPv6]:PORT; bad ones are refused")
     func addresses() {
         #expect(MetricsAddress(parsing: "9464") == MetricsAddress(host: "127.0.0.1", port: 9464))

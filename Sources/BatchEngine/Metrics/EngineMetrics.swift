@@ -8,6 +8,10 @@ import Synchronization
 /// Labels stay few and bounded: `endpoint` and `model` (as configured and as in the input),
 /// `status` as a class (`2xx`, `4xx`, `5xx`, `transport`), `kind` (`input`, `output`). No job id,
 /// no custom_id, no URL, no credential. Handles are made once per label set and cached.
+///
+/// `model` comes from the input lines, so a file could name any number of them: the first
+/// ``maximumLabelledLanes`` lanes are labelled with their model, later ones share the model label
+/// ``otherModel`` (their counters add up there; their gauges are not served).
 public final class EngineMetrics: Sendable {
     private let factory: any MetricsFactory
     private let prices: PriceTable
@@ -29,8 +33,14 @@ public final class EngineMetrics: Sendable {
         self.prices = prices
     }
 
-    /// The lanes answers came back on so far (their gauges are served from ``SharedLanes``).
-    public var lanes: [LaneKey] { handles.withLock { Array($0.keys) } }
+    /// The most lanes labelled with their own model.
+    public static let maximumLabelledLanes = 100
+    /// The model label of the lanes beyond ``maximumLabelledLanes``.
+    public static let otherModel = "_other"
+
+    /// The lanes answers came back on so far that carry their own labels (their gauges are served
+    /// from ``SharedLanes``).
+    public var lanes: [LaneKey] { handles.withLock { $0.filter { $0.value.labelled }.map(\.key) } }
 
     final class LaneHandles: Sendable {
         let finished: [String: Counter]
@@ -41,9 +51,13 @@ public final class EngineMetrics: Sendable {
         let cost: FloatingPointCounter
         let latency: Timer
         let price: ModelPrice?
+        let labelled: Bool
 
-        init(_ lane: LaneKey, factory: any MetricsFactory, price: ModelPrice?) {
-            let labels = [("endpoint", lane.endpoint), ("model", lane.model)]
+        init(_ lane: LaneKey, labelled: Bool, factory: any MetricsFactory, price: ModelPrice?) {
+            let labels = [
+                ("endpoint", lane.endpoint), ("model", labelled ? lane.model : EngineMetrics.otherModel),
+            ]
+            self.labelled = labelled
             finished = Dictionary(
                 uniqueKeysWithValues: EngineMetrics.statusClasses.map {
                     (
@@ -67,9 +81,11 @@ public final class EngineMetrics: Sendable {
 
     func lane(_ key: LaneKey) -> LaneHandles {
         if let known = handles.withLock({ $0[key] }) { return known }
-        let made = LaneHandles(key, factory: factory, price: prices.price(of: key.model)?.price)
+        let price = prices.price(of: key.model)?.price
         return handles.withLock { handles in
             if let raced = handles[key] { return raced }
+            let labelled = handles.values.count { $0.labelled } < Self.maximumLabelledLanes
+            let made = LaneHandles(key, labelled: labelled, factory: factory, price: price)
             handles[key] = made
             return made
         }

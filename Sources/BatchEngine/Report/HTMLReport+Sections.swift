@@ -110,13 +110,23 @@ extension HTMLReport {
             <tbody>
 
             """
-        for (model, tokens) in report.tokens.sorted(by: { $0.key < $1.key }) {
+        // Every model of either table: a cost row without tokens (priced another way) shows too.
+        let names = Set(report.tokens.keys).union((report.cost ?? [:]).keys).sorted()
+        for model in names {
+            let tokens = report.tokens[model]
             let cost = report.cost?[model]
-            let cells = [
-                HTMLText.escape(model), HTMLText.count(tokens.requests), HTMLText.count(tokens.promptTokens),
-                HTMLText.count(tokens.completionTokens), HTMLText.count(tokens.totalTokens),
-                HTMLText.dollars(cost?.usd) + (cost.map { " (\(HTMLText.escape($0.tier)))" } ?? ""),
-            ]
+            var cells: [String] = [HTMLText.escape(model)]
+            if let tokens {
+                cells += [tokens.requests, tokens.promptTokens, tokens.completionTokens, tokens.totalTokens]
+                    .map(HTMLText.count)
+            } else {
+                cells += ["–", "–", "–", "–"]
+            }
+            if let cost {
+                cells.append(HTMLText.dollars(cost.usd) + " (" + HTMLText.escape(cost.tier) + ")")
+            } else {
+                cells.append("no price")
+            }
             section += "<tr>" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
         }
         return section + "</tbody></table>\n</section>"
@@ -135,7 +145,7 @@ extension HTMLReport {
             <tbody>
 
             """
-        for group in errors {
+        for group in errors.prefix(Self.maximumErrorGroups) {
             let cells = [
                 HTMLText.escape(group.code), group.status.map { "\($0)" } ?? "–", HTMLText.count(group.count),
                 group.firstLines.map { "\($0)" }.joined(separator: ", "),
@@ -143,6 +153,13 @@ extension HTMLReport {
             ]
             section += "<tr class=\"error-group\">" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
         }
-        return section + "</tbody></table>\n</section>"
+        section += "</tbody></table>\n"
+        if errors.count > Self.maximumErrorGroups {
+            let rest = errors.dropFirst(Self.maximumErrorGroups)
+            section += "<p id=\"more-errors\">\(HTMLText.count(rest.count)) more groups of "
+            section += "\(HTMLText.count(rest.map(\.count).reduce(0, +))) lines: "
+            section += "<code>batchctl errors \(report.job)</code> lists them all.</p>\n"
+        }
+        return section + "</section>"
     }
 }

@@ -17,6 +17,10 @@ public struct HTMLReport: Sendable {
     /// job of millions of lines stays small.
     public static let maximumTimelineBars = 600
 
+    /// The most error groups the page lists (the largest): an answer's `error.code` is the
+    /// server's, so a job can have any number of them; the rest are counted in one line.
+    public static let maximumErrorGroups = 50
+
     public init(report: JobReport, stats: RunStats, errors: [ErrorGroups.Group]) {
         self.report = report
         self.stats = stats
@@ -66,6 +70,12 @@ public struct HTMLReport: Sendable {
         return sum
     }
 
+    /// "cost" with the tiers the models were priced at: `cost (live)`, `cost (batch + live)`.
+    private var costLabel: String {
+        let tiers = Set((report.cost ?? [:]).values.map(\.tier)).sorted()
+        return tiers.isEmpty ? "cost" : "cost (\(HTMLText.escape(tiers.joined(separator: " + "))))"
+    }
+
     func headline() -> String {
         let tokens = report.tokens.values.map(\.totalTokens).reduce(0, +)
         var figures: [(String, String, String)] = [
@@ -76,7 +86,7 @@ public struct HTMLReport: Sendable {
             ("throttled", "429s", HTMLText.count(report.throttled)),
             ("retries", "retries", HTMLText.count(report.retries)),
             ("tokens", "tokens", HTMLText.count(tokens)),
-            ("cost", "cost (live)", HTMLText.dollars(totalCost)),
+            ("cost", costLabel, HTMLText.dollars(totalCost)),
             ("wall", "running time", HTMLText.decimal(report.wallSeconds, places: 1) + " s"),
             ("rate", "requests/s", HTMLText.decimal(report.requestsPerSecond, places: 1)),
         ]

@@ -39,6 +39,12 @@ extension JobReport {
         /// The price table entry the model was priced as (an alias or an undated name resolves).
         public var pricedAs: String?
 
+        public init(tier: String, usd: Double?, pricedAs: String?) {
+            self.tier = tier
+            self.usd = usd
+            self.pricedAs = pricedAs
+        }
+
         enum CodingKeys: String, CodingKey {
             case tier, usd
             case pricedAs = "priced_as"

@@ -7,7 +7,10 @@ final class ChildProcess: @unchecked Sendable {
     let stdoutPath: String
     let stderrPath: String
 
-    init(_ executable: String, _ arguments: [String], environment: [String: String], folder: String) throws {
+    init(
+        _ executable: String, _ arguments: [String], environment: [String: String], folder: String,
+        stdinPath: String? = nil
+    ) throws {
         stdoutPath = folder + "/\(UUID().uuidString).out"
         stderrPath = folder + "/\(UUID().uuidString).err"
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
@@ -20,7 +23,9 @@ final class ChildProcess: @unchecked Sendable {
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput =
+            try stdinPath.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) }
+            ?? FileHandle.nullDevice
         try process.run()
     }
 
