@@ -69,14 +69,16 @@ public final class MetricsRegistry: Sendable {
 extension MetricsRegistry {
     /// A server of this registry at `address` for the runs of `environment` (whose
     /// ``RunEnvironment/metrics`` must be `engine`): each scrape reads the lanes, the pending lines
-    /// of the jobs `running` returns, and the jobs by state from the store (a failed read serves
-    /// the other series).
+    /// of the jobs `running` returns, and the jobs by state from the store (``JobCensus``: at most
+    /// a second old, read in the background, so a scrape does not wait behind the jobs' commits).
     public func server(
         at address: MetricsAddress, engine: EngineMetrics, environment: RunEnvironment,
         running: @escaping @Sendable () -> [JobRunner]
     ) -> MetricsServer {
-        MetricsServer(address: address) { [self] in
-            let byState = (try? await environment.store.jobCountsByState()) ?? [:]
+        let store = environment.store
+        let census = JobCensus(clock: environment.clock) { try await store.jobCountsByState() }
+        return MetricsServer(address: address) { [self] in
+            let byState = await census.current()
             let pending = running().map { $0.progress.snapshot.counts.pending }.reduce(0, +)
             return exposition(
                 engine: engine, lanes: environment.lanes,

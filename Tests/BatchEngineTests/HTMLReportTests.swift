@@ -167,13 +167,15 @@ struct HTMLReportTests {
         report.cost = [
             "gpt-4o-mini": .init(tier: "live", usd: nil, pricedAs: nil),
             "gpt-4o": .init(tier: "batch", usd: 1.25, pricedAs: "gpt-4o"),
+            "tiny": .init(tier: "live", usd: 0.0000589, pricedAs: "tiny"),
         ]
         let page = try Page(HTMLReport(report: report, stats: RunStats(), errors: []).render())
         let rows = page.all("tr", inside: "models").dropFirst().map { row in row.text }
-        #expect(rows.count == 2)
+        #expect(rows.count == 3)
         let cells = page.all("td", inside: "models").map(\.text)
         #expect(cells.prefix(6) == ["gpt-4o", "–", "–", "–", "–", "$1.25 (batch)"])
-        #expect(cells.dropFirst(6) == ["gpt-4o-mini", "3", "30", "6", "36", "no price (live)"])
+        #expect(cells.dropFirst(6).prefix(6) == ["gpt-4o-mini", "3", "30", "6", "36", "no price (live)"])
+        #expect(cells.last == "$0.000059 (live)", "a small cost in decimals, not in exponent form")
         #expect(page.element(id: "figure-cost")?.text == "no pricecost (batch + live)")
     }
 

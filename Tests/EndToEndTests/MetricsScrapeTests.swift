@@ -141,7 +141,14 @@ struct MetricsScrapeTests {
             try await waitUntil("every job to complete") {
                 try (1...3).allSatisfy { try folder.job($0)?.state == .completed }
             }
-            let after = try await scrape(client, port: port)
+            // Jobs by state are at most a second old: scrape until the count read after the end.
+            var after = try await scrape(client, port: port)
+            let end = ContinuousClock.now + .seconds(30)
+            while Self.value(after, "batchd_jobs", [#"state="completed""#]) != [3], ContinuousClock.now < end
+            {
+                try await Task.sleep(for: .milliseconds(200))
+                after = try await scrape(client, port: port)
+            }
             #expect(Self.value(after, "batchd_jobs", [#"state="completed""#]) == [3])
             #expect(Self.value(after, "batchd_pending_lines") == [0])
             let finished = Self.value(after, "batchd_requests_finished_total").reduce(0, +)

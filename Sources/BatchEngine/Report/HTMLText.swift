@@ -28,21 +28,18 @@ enum HTMLText {
         return value < 0 ? "-" + out : out
     }
 
-    /// `value` with `places` decimals.
+    /// `value` with `places` decimals, never in exponent form (`0.000059`, not `5.9e-05`).
     static func decimal(_ value: Double, places: Int) -> String {
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
-        let rounded = (value * scale).rounded() / scale
-        var text = "\(rounded)"
-        if let dot = text.firstIndex(of: ".") {
-            let decimals = text.distance(from: dot, to: text.endIndex) - 1
-            if places == 0 {
-                text = String(text[..<dot])
-            } else if decimals < places {
-                text += String(repeating: "0", count: places - decimals)
-            }
-        }
-        return text
+        let scaled = (value * scale).rounded()
+        guard scaled.isFinite, abs(scaled) < 9e18 else { return "\(value)" }
+        let units = Int64(scaled).magnitude
+        let whole = units / UInt64(scale)
+        let sign = scaled < 0 ? "-" : ""
+        guard places > 0 else { return sign + "\(whole)" }
+        let fraction = String(units % UInt64(scale))
+        return sign + "\(whole)." + String(repeating: "0", count: places - fraction.count) + fraction
     }
 
     /// US dollars, `$0.123456` below a cent, `$12.34` above; "no price" for `nil`.
