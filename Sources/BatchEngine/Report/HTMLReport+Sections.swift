@@ -111,11 +111,15 @@ extension HTMLReport {
 
             """
         for (model, tokens) in report.tokens.sorted(by: { $0.key < $1.key }) {
-            let cost = report.cost?[model]
+            // One cost per tier the model's answers came by: live, and the Batch API's price.
+            let costs = [report.cost?[model], report.batchCost?[model]].compactMap { $0 }
             let cells = [
                 HTMLText.escape(model), HTMLText.count(tokens.requests), HTMLText.count(tokens.promptTokens),
                 HTMLText.count(tokens.completionTokens), HTMLText.count(tokens.totalTokens),
-                HTMLText.dollars(cost?.usd) + (cost.map { " (\(HTMLText.escape($0.tier)))" } ?? ""),
+                costs.isEmpty
+                    ? HTMLText.dollars(nil)
+                    : costs.map { HTMLText.dollars($0.usd) + " (\(HTMLText.escape($0.tier)))" }.joined(
+                        separator: " + "),
             ]
             section += "<tr>" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
         }

@@ -57,9 +57,10 @@ public struct HTMLReport: Sendable {
     }
 
     private var totalCost: Double? {
-        guard let cost = report.cost, !cost.isEmpty else { return nil }
+        let costs = Array((report.cost ?? [:]).values) + Array((report.batchCost ?? [:]).values)
+        guard !costs.isEmpty else { return nil }
         var sum = 0.0
-        for model in cost.values {
+        for model in costs {
             guard let usd = model.usd else { return nil }
             sum += usd
         }
@@ -76,7 +77,10 @@ public struct HTMLReport: Sendable {
             ("throttled", "429s", HTMLText.count(report.throttled)),
             ("retries", "retries", HTMLText.count(report.retries)),
             ("tokens", "tokens", HTMLText.count(tokens)),
-            ("cost", "cost (live)", HTMLText.dollars(totalCost)),
+            (
+                "cost", report.batchCost == nil ? "cost (live)" : "cost (live + batch)",
+                HTMLText.dollars(totalCost)
+            ),
             ("wall", "running time", HTMLText.decimal(report.wallSeconds, places: 1) + " s"),
             ("rate", "requests/s", HTMLText.decimal(report.requestsPerSecond, places: 1)),
         ]
