@@ -141,7 +141,7 @@ struct RemoteBatchRunnerTests {
             // Cleanup: the input file is gone remotely.
             let inputFile = try #require(finished.record.inputFileID)
             await #expect(throws: RemoteBatchAPIError.self) {
-                _ = try await context.api.content(fileID: inputFile)
+                try await context.api.content(fileID: inputFile) { _ in }
             }
         }
     }

@@ -11,7 +11,7 @@ import Testing
 
 /// Jobs via the Batch API: what batches leave unanswered, the report's tiers, cancel, cleanup.
 extension ViaBatchJobTests {
-    static let openAIEnvironment: (String) -> [String: String] = {
+    static let openAIEnvironment: @Sendable (String) -> [String: String] = {
         ["OPENAI_BASE_URL": $0 + "/v1", "OPENAI_API_KEY": "k"]
     }
 
