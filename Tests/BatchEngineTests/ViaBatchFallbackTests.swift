@@ -177,3 +177,49 @@ extension ViaBatchJobTests {
         }
     }
 }
+
+/// Downloads of output files are streamed line by line, never collected whole.
+@Suite("Jobs via the Batch API: streamed downloads")
+struct StreamedDownloadTests {
+    @Test("an output file far larger than the transport's answer limit is recorded line by line")
+    func largerThanAnswerLimit() async throws {
+        let fixture = try RunnerFixture()
+        let simulator = Simulator(configuration: SimulatorConfiguration())
+        let port = try await simulator.start()
+        // 32 KiB: enough for every JSON answer of the Files and Batches API, far below the
+        // output file (6 embeddings of 1,024 floats each, about 70 KB), which a collected body
+        // would refuse ("larger than the limit").
+        let transport = AsyncHTTPTransport(connectionsPerHost: 4, maximumResponseBytes: 32 << 10)
+        var env = fixture.environment(transport)
+        env.settings = Settings(environment: [
+            "OPENAI_BASE_URL": "http://127.0.0.1:\(port)/v1", "OPENAI_API_KEY": "k",
+        ])
+        let ids = (1...6).map { "v\($0)" }
+        let lines = ids.map { id in
+            JobFixtures.line(
+                customID: id, url: "/v1/embeddings",
+                body: ["model": "text-embedding-3-small", "input": "text of \(id)", "dimensions": 1024])
+        }
+        let input = fixture.directory.write("big.jsonl", lines: lines)
+        let job = try await fixture.submit(input, options: JobSettings(via: .batch, keepRemoteFiles: true))
+        let outcome = try await JobRunner(jobID: job.id, environment: env).run()
+        try await transport.shutdown()
+        try await simulator.shutdown()
+        guard case .completed(let done) = outcome else {
+            Issue.record("not completed: \(outcome)")
+            return
+        }
+        let results = RunnerFixture.objects(OutputFiles(input: done.inputPath).results)
+        #expect(results.compactMap { $0["custom_id"] as? String }.sorted() == ids)
+        let size =
+            (try FileManager.default.attributesOfItem(atPath: OutputFiles(input: input).results)[.size]
+            as? NSNumber)?.intValue ?? 0
+        #expect(size > 32 << 10, "the answers are larger than one collected answer may be")
+        let vectors = results.compactMap {
+            ((($0["response"] as? [String: Any])?["body"] as? [String: Any])?["data"] as? [[String: Any]])?
+                .first?["embedding"] as? [Any]
+        }
+        #expect(vectors.count == 6 && vectors.allSatisfy { $0.count == 1024 })
+        #expect(simulator.stats.received == 0, "nothing went live")
+    }
+}
