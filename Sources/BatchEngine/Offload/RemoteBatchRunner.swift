@@ -97,6 +97,13 @@ public struct RemoteBatchRunner: Sendable {
                     try await store.recordCreated(batch: record.id, batchID: found, now: clock.now)
                 }
                 action = machine.handle(.found(batchID: found))
+            case .settleThenFind(let tag, let wait):
+                try await clock.sleep(until: clock.now.advanced(by: wait))
+                let found = try await api.findBatch(tag: tag)
+                if let found {
+                    try await store.recordCreated(batch: record.id, batchID: found, now: clock.now)
+                }
+                action = machine.handle(.found(batchID: found))
             case .create(let fileID, let tag):
                 let batchID = try await api.createBatch(inputFileID: fileID, endpoint: url, tag: tag)
                 try await store.recordCreated(batch: record.id, batchID: batchID, now: clock.now)
