@@ -52,7 +52,7 @@ indirect enum KeySchema: Sendable {
         settings: JobSettings.sendingKeys
             + [
                 JobSettings.CodingKeys.endpoint, .maxCost, .ordered, .via, .batchMaxLines, .batchMaxBytes,
-                .batchPollSeconds,
+                .batchPollSeconds, .batchFallback, .keepRemoteFiles,
             ]
             .map(\.rawValue))
     static let sidecar = settingsObject([:], settings: JobSettings.keys)
@@ -105,7 +105,7 @@ indirect enum KeySchema: Sendable {
         if JobSettings.keys.contains(key) {
             let topLevel = [
                 "endpoint", "max_cost", "ordered", "via", "batch_max_lines", "batch_max_bytes",
-                "batch_poll_seconds",
+                "batch_poll_seconds", "batch_fallback", "keep_remote_files",
             ]
             return
                 "\(place): \(key) cannot be set here (it belongs to a job: the command line, a watch folder"

@@ -69,6 +69,12 @@ public final class Simulator: Sendable {
     /// How many batches were created through the Batches API so far.
     public var batchesCreated: Int { core.batches.batchCount }
 
+    /// How many files the Files API holds now (uploads, and ended batches' output and error files).
+    public var filesHeld: Int { core.batches.fileCount }
+
+    /// Each batch's id and whether a cancel request came for it.
+    public var batchCancelRequested: [String: Bool] { core.batches.cancelRequested }
+
     /// Holds every API request after the first `count` the simulator received (its
     /// ``SimulatorStats/received`` number), from now on and until ``releaseHeld()``: the request is
     /// counted and its outcome decided as usual, but nothing is sent, so a client can be stopped

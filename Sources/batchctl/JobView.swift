@@ -22,6 +22,8 @@ struct JobView: Codable {
     var outputs: Outputs
     var createdAt: String
     var ownerPid: Int32?
+    /// The job's provider batches (`via batch`), when it has any.
+    var remoteBatches: [RemoteBatchView]?
 
     struct Outputs: Codable {
         var results: String
@@ -37,6 +39,7 @@ struct JobView: Codable {
         case stateReason = "state_reason"
         case createdAt = "created_at"
         case ownerPid = "owner_pid"
+        case remoteBatches = "remote_batches"
     }
 
     init(_ job: JobRecord) {

@@ -2,10 +2,11 @@ import ArgumentParser
 import BatchCore
 
 extension Via: ExpressibleByArgument {}
+extension BatchFallback: ExpressibleByArgument {}
 
 /// The options of `run` and `submit` that choose the provider's Batch API (``Via``): a group of
 /// its own inside ``JobSettingsOptions``, for the job settings `via`, `batch_max_lines`,
-/// `batch_max_bytes` and `batch_poll_seconds`.
+/// `batch_max_bytes`, `batch_poll_seconds`, `batch_fallback` and `keep_remote_files`.
 struct OffloadOptions: ParsableArguments {
     @Option(
         help: """
@@ -22,6 +23,16 @@ struct OffloadOptions: ParsableArguments {
 
     @Option(help: "Seconds between polls of a provider batch (default 60).")
     var batchPollInterval: Double?
+
+    @Option(
+        help: """
+            Where lines a provider batch left unanswered (expired, cancelled, failed) are sent again: \
+            batch (a new provider batch, the default) or live.
+            """)
+    var fallback: BatchFallback?
+
+    @Flag(help: "Keep the uploaded, output and error files of ended provider batches at the provider.")
+    var keepRemoteFiles = false
 
     func validate() throws {
         if let batchMaxLines, batchMaxLines < 1 {
@@ -42,6 +53,8 @@ struct OffloadOptions: ParsableArguments {
         settings.batchMaxLines = batchMaxLines ?? settings.batchMaxLines
         settings.batchMaxBytes = batchMaxBytes ?? settings.batchMaxBytes
         settings.batchPollSeconds = batchPollInterval ?? settings.batchPollSeconds
+        settings.batchFallback = fallback ?? settings.batchFallback
+        if keepRemoteFiles { settings.keepRemoteFiles = true }
         return settings
     }
 }

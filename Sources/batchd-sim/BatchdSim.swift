@@ -67,6 +67,7 @@ struct BatchdSim: AsyncParsableCommand {
     @Option(help: "429 flavour: azure or openai.")
     var style: String = "azure"
     @OptionGroup(title: "Microsoft Entra ID") var entra: EntraOptions
+    @OptionGroup(title: "Batch API (files and batches)") var batches: BatchOptions
 
     func validate() throws {
         guard Self.isLoopback(host) else {
@@ -98,6 +99,7 @@ struct BatchdSim: AsyncParsableCommand {
         if let tpm, tpm <= 0 { throw ValidationError("--tpm must be positive.") }
         if entra.tokenLifetime <= 0 { throw ValidationError("--token-lifetime must be positive.") }
         guard maxInputTokens > 0 else { throw ValidationError("--max-input-tokens must be positive.") }
+        try batches.validate()
     }
 
     /// Whether `host` is `localhost`, `::1` or an IPv4 address in 127.0.0.0/8.
@@ -135,6 +137,7 @@ struct BatchdSim: AsyncParsableCommand {
         configuration.maxInputTokens = maxInputTokens
         configuration.rateLimitStyle = RateLimitStyle(rawValue: style.lowercased()) ?? .azure
         configuration.entra = try entra.simulation()
+        configuration.batches = batches.simulation
 
         let simulator = Simulator(configuration: configuration)
         let boundPort = try await simulator.start()

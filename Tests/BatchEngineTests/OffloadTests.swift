@@ -21,8 +21,14 @@ struct OffloadTests {
             record: Self.record(.uploaded, file: "f1"), pollInterval: .seconds(60))
         #expect(machine.firstAction == .findByTag("batchd:7:1:ab"))
         #expect(machine.handle(.found(batchID: "b1")) == .poll(batchID: "b1", wait: .zero))
+        // Found nothing: it looks once more after a settle (a create the crashed process had in
+        // flight may still be completing), and creates only if that finds nothing either.
         var fresh = RemoteBatchMachine(record: Self.record(.uploaded, file: "f1"), pollInterval: .seconds(60))
+        #expect(fresh.handle(.found(batchID: nil)) == .settleThenFind("batchd:7:1:ab", wait: .seconds(60)))
         #expect(fresh.handle(.found(batchID: nil)) == .create(inputFileID: "f1", tag: "batchd:7:1:ab"))
+        var late = RemoteBatchMachine(record: Self.record(.uploaded, file: "f1"), pollInterval: .seconds(1))
+        #expect(late.handle(.found(batchID: nil)) == .settleThenFind("batchd:7:1:ab", wait: .seconds(2)))
+        #expect(late.handle(.found(batchID: "b9")) == .poll(batchID: "b9", wait: .zero))
     }
 
     @Test("a whole life: upload, search, create, poll until final, record, delete the files")

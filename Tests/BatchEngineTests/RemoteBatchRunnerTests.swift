@@ -32,7 +32,9 @@ struct RemoteBatchRunnerTests {
         func retrieve(batchID: String) async throws -> RemoteBatchSnapshot {
             try await base.retrieve(batchID: batchID)
         }
-        func content(fileID: String) async throws -> [UInt8] { try await base.content(fileID: fileID) }
+        func content(fileID: String, line: ([UInt8]) async throws -> Void) async throws {
+            try await base.content(fileID: fileID, line: line)
+        }
         func cancel(batchID: String) async throws { try await base.cancel(batchID: batchID) }
         func delete(fileID: String) async throws { try await base.delete(fileID: fileID) }
     }
@@ -52,7 +54,9 @@ struct RemoteBatchRunnerTests {
                 id: batchID, status: RemoteBatchStatus(status: "failed", total: 0),
                 lineErrors: [.init(line: 2, code: "invalid_request", message: "too long")], tag: nil)
         }
-        func content(fileID: String) async throws -> [UInt8] { try await base.content(fileID: fileID) }
+        func content(fileID: String, line: ([UInt8]) async throws -> Void) async throws {
+            try await base.content(fileID: fileID, line: line)
+        }
         func cancel(batchID: String) async throws { try await base.cancel(batchID: batchID) }
         func delete(fileID: String) async throws { try await base.delete(fileID: fileID) }
     }
@@ -137,7 +141,7 @@ struct RemoteBatchRunnerTests {
             // Cleanup: the input file is gone remotely.
             let inputFile = try #require(finished.record.inputFileID)
             await #expect(throws: RemoteBatchAPIError.self) {
-                _ = try await context.api.content(fileID: inputFile)
+                try await context.api.content(fileID: inputFile) { _ in }
             }
         }
     }

@@ -125,7 +125,7 @@ struct UserStopTests {
         let canceller = JobCanceller(
             store: fixture.store, settings: Settings(environment: [:]), clock: fixture.clock,
             identity: RunOwner(pid: 1, token: "canceller"))
-        guard case .cancelled(let cancelled) = try await canceller.cancel(job: job.id) else {
+        guard case .cancelled(let cancelled, _) = try await canceller.cancel(job: job.id) else {
             Issue.record("expected cancelled")
             return
         }

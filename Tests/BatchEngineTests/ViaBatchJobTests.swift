@@ -91,13 +91,14 @@ struct ViaBatchJobTests {
         }
     }
 
-    @Test("an expired batch's unanswered lines go live in the same run")
+    @Test("with --fallback live, an expired batch's unanswered lines go live in the same run")
     func expiredGoLive() async throws {
         try await withSimulator(
             { ["OPENAI_BASE_URL": $0 + "/v1", "OPENAI_API_KEY": "k"] },
             configure: { $0.batches.expire = true }
         ) { simulator, env in
-            let job = try await fixture.submit(lines(), options: JobSettings(via: .batch))
+            let job = try await fixture.submit(
+                lines(), options: JobSettings(via: .batch, batchFallback: .live))
             let outcome = try await JobRunner(jobID: job.id, environment: env).run()
             guard case .completed(let done) = outcome else {
                 Issue.record("not completed: \(outcome)")

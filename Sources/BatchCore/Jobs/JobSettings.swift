@@ -34,13 +34,19 @@ public struct JobSettings: Codable, Sendable, Equatable {
     public var batchMaxBytes: Int64?
     /// Seconds between polls of a provider batch (default 60).
     public var batchPollSeconds: Double?
+    /// Where lines a remote batch left unanswered go (``BatchFallback``, default `batch`).
+    public var batchFallback: BatchFallback?
+    /// Whether the uploaded, output and error files of ended remote batches stay at the provider
+    /// (default `false`: deleted once recorded).
+    public var keepRemoteFiles: Bool?
 
     public init(
         endpoint: String? = nil, priority: Int? = nil, concurrency: Int? = nil, rpm: Int? = nil,
         tpm: Int? = nil, maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil,
         maxCost: Double? = nil,
         ordered: Bool? = nil, embeddingInputsPerRequest: Int? = nil, via: Via? = nil,
-        batchMaxLines: Int? = nil, batchMaxBytes: Int64? = nil, batchPollSeconds: Double? = nil
+        batchMaxLines: Int? = nil, batchMaxBytes: Int64? = nil, batchPollSeconds: Double? = nil,
+        batchFallback: BatchFallback? = nil, keepRemoteFiles: Bool? = nil
     ) {
         self.endpoint = endpoint
         self.priority = priority
@@ -56,6 +62,8 @@ public struct JobSettings: Codable, Sendable, Equatable {
         self.batchMaxLines = batchMaxLines
         self.batchMaxBytes = batchMaxBytes
         self.batchPollSeconds = batchPollSeconds
+        self.batchFallback = batchFallback
+        self.keepRemoteFiles = keepRemoteFiles
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
@@ -69,6 +77,8 @@ public struct JobSettings: Codable, Sendable, Equatable {
         case batchMaxLines = "batch_max_lines"
         case batchMaxBytes = "batch_max_bytes"
         case batchPollSeconds = "batch_poll_seconds"
+        case batchFallback = "batch_fallback"
+        case keepRemoteFiles = "keep_remote_files"
     }
 
     /// Every key, as written in files.
@@ -91,7 +101,9 @@ public struct JobSettings: Codable, Sendable, Equatable {
             embeddingInputsPerRequest: embeddingInputsPerRequest ?? base.embeddingInputsPerRequest,
             via: via ?? base.via, batchMaxLines: batchMaxLines ?? base.batchMaxLines,
             batchMaxBytes: batchMaxBytes ?? base.batchMaxBytes,
-            batchPollSeconds: batchPollSeconds ?? base.batchPollSeconds)
+            batchPollSeconds: batchPollSeconds ?? base.batchPollSeconds,
+            batchFallback: batchFallback ?? base.batchFallback,
+            keepRemoteFiles: keepRemoteFiles ?? base.keepRemoteFiles)
     }
 
     /// Why these settings cannot be used, naming the key under `prefix` (e.g. `endpoints.east.`):

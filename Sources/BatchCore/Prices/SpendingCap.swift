@@ -80,9 +80,9 @@ public struct SpendingCap: Sendable, Equatable {
         }
     }
 
-    /// What `usage` costs at `price`'s live rates, or `nil` without them.
-    public static func cost(_ usage: TokenUsage, price: ModelPrice?) -> Double? {
-        guard let rates = price?.live, let input = rates.input else { return nil }
+    /// What `usage` costs at `price`'s rates of `tier` (live unless told), or `nil` without them.
+    public static func cost(_ usage: TokenUsage, price: ModelPrice?, tier: PriceTier = .live) -> Double? {
+        guard let rates = price?.rates(tier), let input = rates.input else { return nil }
         let output = rates.output ?? (usage.completionTokens == 0 ? 0 : nil)
         guard let output else { return nil }
         return Double(usage.promptTokens) / 1_000_000 * input + Double(usage.completionTokens) / 1_000_000

@@ -77,8 +77,12 @@ public struct HTTPRemoteBatchAPI: RemoteBatchAPI {
             id: json["id"] as? String ?? batchID, status: status, lineErrors: errors, tag: tag)
     }
 
-    public func content(fileID: String) async throws -> [UInt8] {
-        try await send("GET", "files/" + Self.escape(fileID) + "/content").body
+    public func content(fileID: String, line: ([UInt8]) async throws -> Void) async throws {
+        var assembler = LineAssembler()
+        try await download("files/" + Self.escape(fileID) + "/content") { piece in
+            for complete in assembler.add(piece) { try await line(complete) }
+        }
+        if let last = assembler.finish() { try await line(last) }
     }
 
     public func cancel(batchID: String) async throws {
@@ -102,22 +106,52 @@ public struct HTTPRemoteBatchAPI: RemoteBatchAPI {
         return json
     }
 
+    /// GETs `resource`, its 2xx body handed to `piece` in pieces as it arrives (through a
+    /// ``StreamingHTTPTransport``; whole through any other transport).
+    private func download(_ resource: String, piece: ([UInt8]) async throws -> Void) async throws {
+        let request = try await outbound("GET", resource, query: nil, content: .bytes([]), contentType: nil)
+        let answer: HTTPAnswer
+        do {
+            if let streaming = transport as? any StreamingHTTPTransport {
+                answer = try await streaming.stream(request, timeout: timeout, body: piece)
+            } else {
+                answer = try await transport.streamingDefault(request, timeout: timeout, body: piece)
+            }
+        } catch let failure as TransportFailure {
+            throw RemoteBatchAPIError(status: nil, code: "unreachable", message: "\(failure)")
+        }
+        try check(answer)
+    }
+
+    private func outbound(
+        _ method: String, _ resource: String, query: String?, content: RequestBody, contentType: String?
+    ) async throws -> OutboundRequest {
+        var headers = try await endpoint.credential.authenticationHeaders()
+        if let contentType { headers.add(name: "Content-Type", value: contentType) }
+        headers.add(name: "User-Agent", value: "batchd/0.1")
+        return OutboundRequest(
+            method: method, url: endpoint.batchAPIURL(resource, query: query), headers: headers,
+            content: content)
+    }
+
     private func send(
         _ method: String, _ resource: String, query: String? = nil, content: RequestBody = .bytes([]),
         contentType: String? = nil
     ) async throws -> HTTPAnswer {
-        var headers = try await endpoint.credential.authenticationHeaders()
-        if let contentType { headers.add(name: "Content-Type", value: contentType) }
-        headers.add(name: "User-Agent", value: "batchd/0.1")
-        let request = OutboundRequest(
-            method: method, url: endpoint.batchAPIURL(resource, query: query), headers: headers,
-            content: content)
+        let request = try await outbound(
+            method, resource, query: query, content: content, contentType: contentType)
         let answer: HTTPAnswer
         do {
             answer = try await transport.send(request, timeout: timeout)
         } catch let failure as TransportFailure {
             throw RemoteBatchAPIError(status: nil, code: "unreachable", message: "\(failure)")
         }
+        try check(answer)
+        return answer
+    }
+
+    /// Throws the provider's error for an answer that is not a success.
+    private func check(_ answer: HTTPAnswer) throws {
         guard (200..<300).contains(answer.status) else {
             let error = (try? JSONSerialization.jsonObject(with: Data(answer.body))) as? [String: Any]
             let detail = error?["error"] as? [String: Any]
@@ -126,7 +160,6 @@ public struct HTTPRemoteBatchAPI: RemoteBatchAPI {
                 message: (detail?["message"] as? String) ?? "the provider answered \(answer.status)",
                 retryAfter: RetryAfter.parse(answer.headers, now: clock.now))
         }
-        return answer
     }
 
     private static func string(_ json: [String: Any], _ key: String) throws -> String {

@@ -6,9 +6,11 @@ import Foundation
 /// Sends a job's lines through the provider's Batch API (`via batch` or `auto`) before its live
 /// run: resumes the remote batches a previous run left unfinished, splits the pending lines the
 /// Batch API takes into parts (``BatchSplitter``: per operation and model, under the caps), runs
-/// every part to its end (``RemoteBatchRunner``) and returns. What it leaves pending (lines the
-/// Batch API does not take, lines too large for an upload, lines an expired, cancelled or failed
-/// batch did not answer) is then sent live by the same run: the fallback is live.
+/// every part to its end (``RemoteBatchRunner``) and returns. Lines an expired, cancelled or failed
+/// batch did not answer are sent again in new batches (`batch_fallback batch`, the default; at
+/// most ``BatchAPILimits/resendRounds`` rounds) or left for the live run (`batch_fallback live`).
+/// What it leaves pending (lines the Batch API does not take, lines too large for an upload, lines
+/// still unanswered) is then sent live by the same run.
 struct JobOffload {
     let job: JobRecord
     let endpoint: Endpoint
@@ -27,15 +29,32 @@ struct JobOffload {
         )
     }
 
-    /// Runs every remote batch of the job to its end; returns how many lines were released.
+    /// Runs every remote batch of the job to its end, re-sending what they left unanswered as
+    /// ``JobSettings/batchFallback`` says; returns how many lines were left to the live run.
     func run() async throws -> Int {
+        let rounds = settings.batchFallback == .live ? 0 : BatchAPILimits.resendRounds
+        var released = try await runRound()
+        var round = 0
+        while released > 0, round < rounds {
+            round += 1
+            released = try await runRound(resumeUnfinished: false)
+        }
+        return released
+    }
+
+    /// One round: resumes the unfinished batches (first round), splits and plans the pending lines
+    /// the Batch API takes, runs them all to their end; returns how many lines were released.
+    private func runRound(resumeUnfinished: Bool = true) async throws -> Int {
         try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
-        let runner = RemoteBatchRunner(
+        var runner = RemoteBatchRunner(
             store: store, api: api, endpoint: endpoint, clock: clock, job: job, writer: writer,
             workDirectory: workDirectory,
             pollInterval: .milliseconds(
                 Int64((settings.batchPollSeconds ?? BatchAPILimits.pollSeconds) * 1000)))
-        let unfinished = try await store.remoteBatches(job: job.id).filter { $0.step != .recorded }
+        runner.keepRemoteFiles = settings.keepRemoteFiles ?? false
+        let configured = runner
+        let unfinished =
+            resumeUnfinished ? try await store.remoteBatches(job: job.id).filter { $0.step != .recorded } : []
         let parts = try await split()
         var planned: [RemoteBatchRecord] = unfinished
         for part in parts {
@@ -43,7 +62,7 @@ struct JobOffload {
         }
         return try await withThrowingTaskGroup(of: Int.self) { group in
             for record in planned {
-                group.addTask { try await runner.resume(record).released }
+                group.addTask { try await configured.resume(record).released }
             }
             var released = 0
             for try await count in group { released += count }

@@ -31,8 +31,9 @@ public protocol RemoteBatchAPI: Sendable {
     /// Creates a batch over `inputFileID` for `endpoint` (the lines' `url`), tagged `tag`.
     func createBatch(inputFileID: String, endpoint: String, tag: String) async throws -> String
     func retrieve(batchID: String) async throws -> RemoteBatchSnapshot
-    /// The contents of a file (an output or error file).
-    func content(fileID: String) async throws -> [UInt8]
+    /// The lines of a file (an output or error file), handed to `line` one by one as they are
+    /// downloaded: the file is never held whole (an output file may be 200 MB).
+    func content(fileID: String, line: ([UInt8]) async throws -> Void) async throws
     func cancel(batchID: String) async throws
     func delete(fileID: String) async throws
 }

@@ -19,6 +19,10 @@ public struct RemoteBatchMachine: Sendable {
         case upload
         /// List the provider's batches for one whose metadata carries `tag`; answer ``Event/found(batchID:)``.
         case findByTag(String)
+        /// Wait `wait`, then search for `tag` again; answer ``Event/found(batchID:)``. Resumed from
+        /// `uploaded`, a search that found nothing is repeated once after a settle: a create the
+        /// crashed process had in flight may still be completing at the provider.
+        case settleThenFind(String, wait: Duration)
         /// Create the batch with `tag` in its metadata; answer ``Event/created(batchID:)``.
         case create(inputFileID: String, tag: String)
         /// Retrieve the batch after `wait`; answer ``Event/polled(_:)`` or ``Event/pollFailed(retryAfter:)``.
@@ -50,11 +54,17 @@ public struct RemoteBatchMachine: Sendable {
     private let keepRemoteFiles: Bool
     private var failedPolls = 0
     private var cleaned = false
+    /// Whether it was resumed at `uploaded` and has not yet searched again after the settle.
+    private var mustSettle: Bool
+
+    /// How long a resumed search waits before its second look: at least this, or the poll interval.
+    public static let minimumSettle: Duration = .seconds(2)
 
     public init(record: RemoteBatchRecord, pollInterval: Duration, keepRemoteFiles: Bool = false) {
         self.record = record
         self.pollInterval = pollInterval
         self.keepRemoteFiles = keepRemoteFiles
+        mustSettle = record.step == .uploaded
     }
 
     /// The action to start (or resume) with, from the recorded step.
@@ -82,6 +92,10 @@ public struct RemoteBatchMachine: Sendable {
             record.step = .created
             return .poll(batchID: batchID, wait: .zero)
         case .found(nil):
+            if mustSettle {
+                mustSettle = false
+                return .settleThenFind(record.tag, wait: max(pollInterval, Self.minimumSettle))
+            }
             return .create(inputFileID: record.inputFileID ?? "", tag: record.tag)
         case .polled(let status):
             failedPolls = 0

@@ -97,6 +97,13 @@ public struct RemoteBatchRunner: Sendable {
                     try await store.recordCreated(batch: record.id, batchID: found, now: clock.now)
                 }
                 action = machine.handle(.found(batchID: found))
+            case .settleThenFind(let tag, let wait):
+                try await clock.sleep(until: clock.now.advanced(by: wait))
+                let found = try await api.findBatch(tag: tag)
+                if let found {
+                    try await store.recordCreated(batch: record.id, batchID: found, now: clock.now)
+                }
+                action = machine.handle(.found(batchID: found))
             case .create(let fileID, let tag):
                 let batchID = try await api.createBatch(inputFileID: fileID, endpoint: url, tag: tag)
                 try await store.recordCreated(batch: record.id, batchID: batchID, now: clock.now)
@@ -133,11 +140,13 @@ public struct RemoteBatchRunner: Sendable {
         var sorter = RemoteAnswerSorter(job: job.id, pending: pending)
         var batch = OutcomeBatch()
         for fileID in files {
-            let content = try await api.content(fileID: fileID)
-            for line in content.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-                guard let sorted = sorter.sort(Array(line)) else { continue }
+            // Streamed: each line is sorted and written as it arrives, committed every 512 lines or
+            // 4 MiB (an embedding answer may be 40 KB), so memory stays flat whatever the file's size.
+            try await api.content(fileID: fileID) { line in
+                guard let sorted = sorter.sort(line) else { return }
                 Self.add(sorted, to: &batch)
-                if batch.finished.count >= 512 {
+                if batch.finished.count >= 512 || batch.resultBytes.count + batch.errorBytes.count >= 4 << 20
+                {
                     try await writer.commit(batch)
                     batch = OutcomeBatch()
                 }
@@ -179,6 +188,10 @@ public struct RemoteBatchRunner: Sendable {
             entry.requests += 1
             entry.usage += usage
             batch.usage[sorted.model] = entry
+            var batchEntry = batch.batchUsage[sorted.model] ?? (0, TokenUsage())
+            batchEntry.requests += 1
+            batchEntry.usage += usage
+            batch.batchUsage[sorted.model] = batchEntry
         }
     }
 

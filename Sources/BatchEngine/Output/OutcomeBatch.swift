@@ -14,6 +14,8 @@ public struct OutcomeBatch: Sendable {
     public var retries: [RetryRecord] = []
     /// Token usage of successful answers, per model.
     public var usage: [String: (requests: Int, usage: TokenUsage)] = [:]
+    /// The part of ``usage`` answered through the provider's Batch API, per model.
+    public var batchUsage: [String: (requests: Int, usage: TokenUsage)] = [:]
     /// Counter increments for the job's row.
     public var delta = JobCounts()
 
@@ -25,6 +27,7 @@ public struct OutcomeBatch: Sendable {
         commit.retries = retries
         commit.finished = finished
         commit.usage = usage
+        commit.batchUsage = batchUsage
         commit.delta = delta
         return commit
     }

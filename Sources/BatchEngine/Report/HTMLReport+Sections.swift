@@ -110,11 +110,15 @@ extension HTMLReport {
             <tbody>
 
             """
-        // Every model of either table: a cost row without tokens (priced another way) shows too.
-        let names = Set(report.tokens.keys).union((report.cost ?? [:]).keys).sorted()
+        // Every model of any table: a cost row without tokens (priced another way) shows too, with
+        // one cost per tier its answers came by (live, and the Batch API's price).
+        let names = Set(report.tokens.keys).union((report.cost ?? [:]).keys).union(
+            (report.batchCost ?? [:]).keys
+        )
+        .sorted()
         for model in names {
             let tokens = report.tokens[model]
-            let cost = report.cost?[model]
+            let costs = [report.cost?[model], report.batchCost?[model]].compactMap { $0 }
             var cells: [String] = [HTMLText.escape(model)]
             if let tokens {
                 cells += [tokens.requests, tokens.promptTokens, tokens.completionTokens, tokens.totalTokens]
@@ -122,10 +126,12 @@ extension HTMLReport {
             } else {
                 cells += ["–", "–", "–", "–"]
             }
-            if let cost {
-                cells.append(HTMLText.dollars(cost.usd) + " (" + HTMLText.escape(cost.tier) + ")")
-            } else {
+            if costs.isEmpty {
                 cells.append("no price")
+            } else {
+                cells.append(
+                    costs.map { HTMLText.dollars($0.usd) + " (" + HTMLText.escape($0.tier) + ")" }.joined(
+                        separator: " + "))
             }
             section += "<tr>" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
         }

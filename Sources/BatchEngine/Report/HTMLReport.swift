@@ -61,9 +61,10 @@ public struct HTMLReport: Sendable {
     }
 
     private var totalCost: Double? {
-        guard let cost = report.cost, !cost.isEmpty else { return nil }
+        let costs = Array((report.cost ?? [:]).values) + Array((report.batchCost ?? [:]).values)
+        guard !costs.isEmpty else { return nil }
         var sum = 0.0
-        for model in cost.values {
+        for model in costs {
             guard let usd = model.usd else { return nil }
             sum += usd
         }
@@ -72,7 +73,8 @@ public struct HTMLReport: Sendable {
 
     /// "cost" with the tiers the models were priced at: `cost (live)`, `cost (batch + live)`.
     private var costLabel: String {
-        let tiers = Set((report.cost ?? [:]).values.map(\.tier)).sorted()
+        let priced = Array((report.cost ?? [:]).values) + Array((report.batchCost ?? [:]).values)
+        let tiers = Set(priced.map(\.tier)).sorted()
         return tiers.isEmpty ? "cost" : "cost (\(HTMLText.escape(tiers.joined(separator: " + "))))"
     }
 

@@ -20,7 +20,9 @@ extension JobReport {
     {
         let stats = try await RunStats.load(job: job.id, store: store)
         var report = JobReport(job: job, usage: summary.usage, estimated: summary.estimated)
-        report.add(stats: stats, usage: summary.usage, prices: prices)
+        report.add(
+            stats: stats, usage: summary.usage, prices: prices, batchUsage: summary.batchUsage,
+            lines: summary.lines)
         let files = OutputFiles(input: job.inputPath)
         let finished = report
         let committed = job.committedOutput.errorsBytes

@@ -80,21 +80,57 @@ extension JobReport {
         }
     }
 
-    /// Adds latencies, limits, time split and timeline from `stats`, and each model's cost of
-    /// `usage` at `prices`.
-    public mutating func add(stats: RunStats, usage: [ModelUsage], prices: PriceTable) {
+    /// Adds latencies, limits, time split and timeline from `stats`, and each model's cost at
+    /// `prices`: the part of `usage` answered through the Batch API (`batchUsage`) at the batch
+    /// price, the rest at the live price. A model with no live answers has no live cost entry.
+    public mutating func add(
+        stats: RunStats, usage: [ModelUsage], prices: PriceTable, batchUsage: [ModelUsage] = [],
+        lines: TierLines? = nil
+    ) {
         lanes = stats.lanes.mapValues(LaneReport.init)
+        let batched = Dictionary(batchUsage.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
         cost = Dictionary(
-            uniqueKeysWithValues: usage.map { model in
-                let found = prices.price(of: model.model)
-                let usd = SpendingCap.cost(model.usage, price: found?.price).map {
-                    ($0 * 1_000_000).rounded() / 1_000_000
+            uniqueKeysWithValues: usage.compactMap { model in
+                var live = model
+                if let batch = batched[model.model] {
+                    live.requests -= batch.requests
+                    live.usage.promptTokens -= batch.usage.promptTokens
+                    live.usage.completionTokens -= batch.usage.completionTokens
+                    live.usage.totalTokens -= batch.usage.totalTokens
+                    guard live.requests > 0 else { return nil }
                 }
-                return (model.model, ModelCost(tier: "live", usd: usd, pricedAs: found?.name))
+                return (model.model, Self.cost(live.usage, model: model.model, tier: .live, prices: prices))
             })
+        if !batchUsage.isEmpty {
+            batchCost = Dictionary(
+                uniqueKeysWithValues: batchUsage.map {
+                    ($0.model, Self.cost($0.usage, model: $0.model, tier: .batch, prices: prices))
+                })
+            batchTokens = Dictionary(
+                uniqueKeysWithValues: batchUsage.map {
+                    (
+                        $0.model,
+                        ModelTokens(
+                            requests: $0.requests, promptTokens: $0.usage.promptTokens,
+                            completionTokens: $0.usage.completionTokens, totalTokens: $0.usage.totalTokens,
+                            estimatedTokens: 0)
+                    )
+                })
+        }
+        linesByTier = lines.map { LinesByTier(live: $0.live, batch: $0.batch) }
         time = TimeSplit(
             sendingSeconds: Double(stats.sendingMilliseconds) / 1000,
             waitingSeconds: Double(stats.waitingMilliseconds) / 1000)
         timeline = stats.timeline.ordered.map(TimelinePoint.init)
+    }
+
+    private static func cost(_ usage: TokenUsage, model: String, tier: PriceTier, prices: PriceTable)
+        -> ModelCost
+    {
+        let found = prices.price(of: model)
+        let usd = SpendingCap.cost(usage, price: found?.price, tier: tier).map {
+            ($0 * 1_000_000).rounded() / 1_000_000
+        }
+        return ModelCost(tier: tier.rawValue, usd: usd, pricedAs: found?.name)
     }
 }

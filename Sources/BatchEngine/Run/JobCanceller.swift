@@ -18,12 +18,16 @@ public struct JobCanceller: Sendable {
     public var clock: any BatchClock
     public var identity: RunOwner
     public var lease: Duration
+    /// The transport to cancel the job's remote batches with (``RemoteBatchCancel``); without one
+    /// they are not cancelled at the provider, and ``remoteProblems`` says so.
+    public var transport: (any HTTPTransport)?
 
     public init(
         store: Store, settings: Settings, clock: any BatchClock = SystemClock(),
         identity: RunOwner = .current,
-        lease: Duration = .seconds(30)
+        lease: Duration = .seconds(30), transport: (any HTTPTransport)? = nil
     ) {
+        self.transport = transport
         self.store = store
         self.settings = settings
         self.clock = clock
@@ -33,8 +37,9 @@ public struct JobCanceller: Sendable {
 
     /// How a cancel this process tried to finish ended.
     public enum Outcome: Sendable, Equatable {
-        /// The job is cancelled, its report written.
-        case cancelled(JobRecord)
+        /// The job is cancelled, its report written; `remoteProblems` names each remote batch the
+        /// cancel did not reach at the provider (it may still run there).
+        case cancelled(JobRecord, remoteProblems: [String] = [])
         /// A live process took the job meanwhile: it finishes the cancel (the request is recorded).
         case busy(pid: Int32)
         /// The job had ended already.
@@ -80,6 +85,11 @@ public struct JobCanceller: Sendable {
                 }
             }
         }
+        let endpoint = try? settings.endpoint(named: claimed.endpoint)
+        let api = endpoint.flatMap { endpoint in
+            transport.map { HTTPRemoteBatchAPI(endpoint: endpoint, transport: $0, clock: clock) }
+        }
+        let problems = try await RemoteBatchCancel.run(job: id, store: store, api: api, clock: clock)
         let writer = OutcomeWriter(store: store, jobID: id, results: results, errors: errors)
         _ = try await CancelledLines.write(store: store, job: id, writer: writer)
         let job = try await JobRunner.writeCancelledReport(
@@ -87,6 +97,6 @@ public struct JobCanceller: Sendable {
         return .cancelled(
             try await store.endCancelled(
                 job: id, by: identity, runTime: start.duration(to: clock.now),
-                now: job.finishedAt ?? clock.now))
+                now: job.finishedAt ?? clock.now), remoteProblems: problems)
     }
 }

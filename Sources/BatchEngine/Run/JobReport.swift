@@ -34,7 +34,15 @@ public struct JobReport: Codable, Sendable, Equatable {
     /// Added from the job's ``RunStats`` and the price table (see ``JobReport/add(stats:usage:prices:)``);
     /// `nil` in a report written without them.
     public var lanes: [String: LaneReport]?
+    /// Per model, the cost of the answers sent live (tier `live`); see ``batchCost`` for the rest.
     public var cost: [String: ModelCost]?
+    /// Per model, the cost of the answers that came through the provider's Batch API, at the
+    /// batch price (tier `batch`); `nil` when no line went that way.
+    public var batchCost: [String: ModelCost]?
+    /// The part of ``tokens`` answered through the Batch API, per model; `nil` when none was.
+    public var batchTokens: [String: ModelTokens]?
+    /// How many answered lines went each way (`live`, `batch`).
+    public var linesByTier: LinesByTier?
     public var time: TimeSplit?
     public var timeline: [TimelinePoint]?
 
@@ -67,6 +75,20 @@ public struct JobReport: Codable, Sendable, Equatable {
         case startedAt = "started_at"
         case finishedAt = "finished_at"
         case lanes, cost, time, timeline
+        case batchCost = "batch_cost"
+        case batchTokens = "batch_tokens"
+        case linesByTier = "lines_by_tier"
+    }
+
+    /// Answered lines (succeeded or failed) per way they were sent.
+    public struct LinesByTier: Codable, Sendable, Equatable {
+        public var live: Int
+        public var batch: Int
+
+        public init(live: Int, batch: Int) {
+            self.live = live
+            self.batch = batch
+        }
     }
 
     public init(job: JobRecord, usage: [ModelUsage], estimated: [String: Int] = [:]) {

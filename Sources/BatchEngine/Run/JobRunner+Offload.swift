@@ -11,8 +11,8 @@ extension JobRunner {
     ///
     /// A drain or a user's stop, checked every ``RunEnvironment/stopPoll`` interval, ends the wait
     /// at once and returns `true`: every remote step is recorded, so the next run resumes the
-    /// batches where they are. After a user's cancel, the unfinished remote batches are cancelled
-    /// at the provider (best effort: their lines get `cancelled` error lines either way).
+    /// batches where they are. A user's cancel then reaches the provider through
+    /// ``cancelRemoteBatches(endpoint:logger:)``.
     func offloadIfAsked(_ job: JobRecord, endpoint: Endpoint, writer: OutcomeWriter, logger: Logger)
         async throws
         -> Bool
@@ -44,13 +44,21 @@ extension JobRunner {
             group.cancelAll()
             return first
         }
-        if drained, userStop == .cancel {
-            for batch in try await env.store.remoteBatches(job: jobID) where batch.step == .created {
-                if let batchID = batch.batchID { try? await api.cancel(batchID: batchID) }
-            }
-        }
         let counts = try await env.store.job(jobID).counts
         progress.update { $0.counts = counts }
         return drained
+    }
+
+    /// After a user's cancel: cancels the job's unfinished remote batches at the provider and
+    /// releases their lines for the `cancelled` error lines (``RemoteBatchCancel``); a batch the
+    /// cancel did not reach is logged (it may still run, and cost, at the provider).
+    func cancelRemoteBatches(endpoint: Endpoint, logger: Logger) async throws {
+        let env = environment
+        let api = HTTPRemoteBatchAPI(endpoint: endpoint, transport: env.transport, clock: env.clock)
+        for problem in try await RemoteBatchCancel.run(
+            job: jobID, store: env.store, api: api, clock: env.clock)
+        {
+            logger.warning("a remote batch was not cancelled", metadata: ["problem": "\(problem)"])
+        }
     }
 }

@@ -171,6 +171,7 @@ public final class JobRunner: Sendable {
             alreadyDraining || offloadDrained
             ? .drained : try await loop.run(events: events, continuation: continuation)
         if case .drained = outcome, userStop == .cancel {
+            try await cancelRemoteBatches(endpoint: endpoint, logger: logger)
             _ = try await CancelledLines.write(store: env.store, job: jobID, writer: recorder.writer)
         }
         return outcome

@@ -34,6 +34,14 @@ final class BatchEndpoints: Sendable {
     /// How many batches were created so far (for tests of "never twice").
     var batchCount: Int { state.withLock { $0.order.count } }
 
+    /// How many files it holds now (uploaded, and the output and error files of ended batches).
+    var fileCount: Int { state.withLock { $0.files.count } }
+
+    /// Whether a cancel request came for each batch, by id (for tests of `batchctl cancel`).
+    var cancelRequested: [String: Bool] {
+        state.withLock { $0.batches.mapValues { $0.cancelledAt != nil } }
+    }
+
     /// The answer to a request on `route`.
     func answer(_ request: SimRequest, route: BatchRoute) -> SimResponse {
         if route.form == .azureDated, route.apiVersion?.isEmpty ?? true {

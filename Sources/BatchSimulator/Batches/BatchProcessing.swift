@@ -112,6 +112,13 @@ enum BatchProcessing {
                 }
                 firstModel = model
             }
+            if fails(customID + "#validation", rate: simulation.validationFailureRate) {
+                problems.append(
+                    .init(
+                        code: "invalid_request", line: line,
+                        message: "Simulated validation failure of '\(customID)'."))
+                continue
+            }
             parsed.append((line, customID, model, body))
         }
         if !problems.isEmpty { return .failed(problems) }

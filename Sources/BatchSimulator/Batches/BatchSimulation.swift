@@ -14,6 +14,10 @@ public struct BatchSimulation: Sendable, Equatable {
     /// The share (0…1) of lines that fail with a 500 `server_error` in the error file; chosen
     /// deterministically by each line's `custom_id`, so the same line always fails.
     public var lineFailureRate: Double = 0
+    /// The share (0…1) of lines refused by validation (`invalid_request`, with their line number),
+    /// which fails the whole batch; chosen by `custom_id` like ``lineFailureRate``, so a batch of
+    /// the other lines passes.
+    public var validationFailureRate: Double = 0
 
     /// Batches end immediately, nothing expires, no line fails.
     public init() {}

@@ -23,6 +23,8 @@ public struct OutcomeCommit: Sendable {
     public var finished: [RequestOutcome] = []
     /// Token usage of successful answers, per model.
     public var usage: [String: (requests: Int, usage: TokenUsage)] = [:]
+    /// The part of ``usage`` answered through the provider's Batch API, per model.
+    public var batchUsage: [String: (requests: Int, usage: TokenUsage)] = [:]
     /// Counter increments for the job's row.
     public var delta = JobCounts()
     /// The output files' lengths once this commit's lines are in them.
@@ -61,6 +63,9 @@ extension Store {
             try tx.recordOutcomes(job: id, commit.finished)
             for (model, entry) in commit.usage {
                 try tx.addUsage(job: id, model: model, requests: entry.requests, usage: entry.usage)
+            }
+            for (model, entry) in commit.batchUsage {
+                try tx.addBatchUsage(job: id, model: model, requests: entry.requests, usage: entry.usage)
             }
             try tx.recordProgress(job: id, output: commit.output, delta: commit.delta)
         }

@@ -73,6 +73,12 @@ extension Store {
         try await reading { try $0.remoteBatches(job: id) }
     }
 
+    /// Releases every pending line of `job` from the remote batch that holds it (a user's cancel:
+    /// the lines then get `cancelled` error lines like the rest); returns how many were released.
+    public func releaseRemoteLines(job id: Int64) async throws -> Int {
+        try await writing { try $0.releaseRemoteLines(job: id) }
+    }
+
     /// The lines `batch` of `job` holds or answered (once recorded, its unanswered ones are released).
     public func remoteBatchLines(job id: Int64, batch: Int64) async throws -> [Int] {
         try await reading { try $0.remoteBatchLines(job: id, batch: batch) }

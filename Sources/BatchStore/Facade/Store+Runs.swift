@@ -19,6 +19,10 @@ public struct JobUsageSummary: Sendable, Equatable {
     public var usage: [ModelUsage]
     /// The token cost estimated at ingest, per model, over the succeeded requests.
     public var estimated: [String: Int]
+    /// The part of ``usage`` answered through the provider's Batch API, per model.
+    public var batchUsage: [ModelUsage] = []
+    /// How many done lines were answered each way.
+    public var lines = TierLines()
 }
 
 /// One run of a job, from its claim to its end: each method is one transaction.
@@ -58,7 +62,8 @@ extension Store {
         try await reading { tx in
             JobUsageSummary(
                 job: try tx.existingJob(id), usage: try tx.usage(job: id),
-                estimated: try tx.estimatedTokens(job: id))
+                estimated: try tx.estimatedTokens(job: id), batchUsage: try tx.batchUsage(job: id),
+                lines: try tx.tierLines(job: id))
         }
     }
 

@@ -123,6 +123,14 @@ extension QueueTransaction {
         return connection.changes
     }
 
+    /// Frees every pending line of `job` from the remote batch that holds it; returns how many.
+    func releaseRemoteLines(job: Int64) throws -> Int {
+        try connection.statement(
+            "UPDATE requests SET remote_batch = NULL WHERE job_id = ? AND state = 0 AND remote_batch IS NOT NULL"
+        ).bind(job).run()
+        return connection.changes
+    }
+
     private static func remoteBatchRecord(_ s: SQLiteStatement) -> RemoteBatchRecord {
         let status = s.optionalString(11).map {
             RemoteBatchStatus(

@@ -48,10 +48,12 @@ extension QueueTransaction {
         }
         var changed = 0
         for line in lines {
-            // The cached statement is reset each time it is fetched.
+            // The cached statement is reset each time it is fetched. A line a remote batch answered
+            // leaves that batch (which has ended): pending again, it is free for a new one or live.
             try connection.statement(
                 """
-                UPDATE requests SET state = 0, attempts = 0, next_attempt_at = 0, last_error = NULL
+                UPDATE requests SET state = 0, attempts = 0, next_attempt_at = 0, last_error = NULL,
+                    remote_batch = NULL
                 WHERE job_id = ? AND line = ? AND state = 2
                 """
             ).bind(id, line).run()

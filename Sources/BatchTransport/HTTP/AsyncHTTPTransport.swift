@@ -12,7 +12,7 @@ import NIOHTTPCompression
 /// refused connection costs milliseconds, not the timeout, and batchd's retry policy decides what
 /// comes next. Such failures say what happened in plain words, naming host and port
 /// (``ConnectionFailure``).
-public final class AsyncHTTPTransport: HTTPTransport {
+public final class AsyncHTTPTransport: StreamingHTTPTransport {
     private let client: HTTPClient
     /// Answers larger than this are cut off and reported as a transport failure.
     public let maximumResponseBytes: Int
@@ -37,20 +37,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 
     public func send(_ request: OutboundRequest, timeout: Duration) async throws -> HTTPAnswer {
-        var outbound = HTTPClientRequest(url: request.url)
-        outbound.method = HTTPMethod(rawValue: request.method)
-        for field in request.headers.fields {
-            outbound.headers.add(name: field.name, value: field.value)
-        }
-        switch request.content {
-        case .bytes(let bytes) where bytes.isEmpty && request.method == "GET":
-            break  // a GET (managed identity's token endpoints) carries no body
-        case .bytes(let bytes):
-            outbound.body = .bytes(ByteBuffer(bytes: bytes))
-        case .multipart(let form):
-            outbound.body = .stream(
-                form.chunks().map { ByteBuffer(bytes: $0) }, length: .known(form.contentLength))
-        }
+        let outbound = Self.outbound(request)
         do {
             let response = try await client.execute(
                 outbound, timeout: .milliseconds(timeout.wholeMillisecondsRoundedUp))
@@ -66,6 +53,65 @@ public final class AsyncHTTPTransport: HTTPTransport {
             try Task.checkCancellation()
             throw Self.failure(for: error, url: request.url)
         }
+    }
+
+    /// Streams a 2xx answer's body to `body` piece by piece as it arrives (no size limit: nothing
+    /// is kept); other answers are collected (up to 1 MiB) and returned.
+    public func stream(_ request: OutboundRequest, timeout: Duration, body: ([UInt8]) async throws -> Void)
+        async throws -> HTTPAnswer
+    {
+        let outbound = Self.outbound(request)
+        do {
+            let response = try await client.execute(
+                outbound, timeout: .milliseconds(timeout.wholeMillisecondsRoundedUp))
+            let headers = HTTPHeaderFields(response.headers.map { (name: $0.name, value: $0.value) })
+            let status = Int(response.status.code)
+            guard (200..<300).contains(status) else {
+                var error = try await response.body.collect(upTo: 1 << 20)
+                return HTTPAnswer(
+                    status: status, headers: headers, body: error.readBytes(length: error.readableBytes) ?? []
+                )
+            }
+            for try await piece in response.body {
+                let bytes = Array(piece.readableBytesView)
+                do {
+                    try await body(bytes)
+                } catch {
+                    throw ConsumerFailure(underlying: error)
+                }
+            }
+            return HTTPAnswer(status: status, headers: headers, body: [])
+        } catch let failure as ConsumerFailure {
+            throw failure.underlying
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            try Task.checkCancellation()
+            throw Self.failure(for: error, url: request.url)
+        }
+    }
+
+    /// An error of the caller's `body`, passed through untouched.
+    private struct ConsumerFailure: Error {
+        var underlying: any Error
+    }
+
+    private static func outbound(_ request: OutboundRequest) -> HTTPClientRequest {
+        var outbound = HTTPClientRequest(url: request.url)
+        outbound.method = HTTPMethod(rawValue: request.method)
+        for field in request.headers.fields {
+            outbound.headers.add(name: field.name, value: field.value)
+        }
+        switch request.content {
+        case .bytes(let bytes) where bytes.isEmpty && request.method == "GET":
+            break  // a GET (managed identity's token endpoints) carries no body
+        case .bytes(let bytes):
+            outbound.body = .bytes(ByteBuffer(bytes: bytes))
+        case .multipart(let form):
+            outbound.body = .stream(
+                form.chunks().map { ByteBuffer(bytes: $0) }, length: .known(form.contentLength))
+        }
+        return outbound
     }
 
     /// Closes every connection. Call once, after the last request.

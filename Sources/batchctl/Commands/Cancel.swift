@@ -2,6 +2,8 @@ import ArgumentParser
 import BatchCore
 import BatchEngine
 import BatchStore
+import BatchTransport
+import Foundation
 
 /// `batchctl cancel JOB`: ends a job for good, each line still with exactly one output line.
 struct Cancel: AsyncParsableCommand {
@@ -11,7 +13,8 @@ struct Cancel: AsyncParsableCommand {
             A job run by the daemon or by a batchctl run in another terminal is stopped by that process \
             within a second (requests in flight are awaited and recorded); a job nobody runs is finished \
             here. Either way each line ends with exactly one output line, the report is written, and the \
-            job is cancelled. Nothing is sent.
+            job is cancelled. The job's provider batches (--via batch) are cancelled at the provider; \
+            nothing else is sent.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -32,9 +35,24 @@ struct Cancel: AsyncParsableCommand {
             case .requested(let pid):
                 try await requested(store: store, pid: pid)
             case .finishHere:
-                let canceller = JobCanceller(store: store, settings: try global.loadSettings())
-                switch try await canceller.cancel(job: job) {
-                case .cancelled(let record):
+                // This process finishes the cancel: it cancels the job's remote batches at the
+                // provider itself (a cancelled job never runs again to do it later).
+                let transport = AsyncHTTPTransport(connectionsPerHost: 2)
+                let canceller = JobCanceller(
+                    store: store, settings: try global.loadSettings(), transport: transport)
+                let outcome: JobCanceller.Outcome
+                do {
+                    outcome = try await canceller.cancel(job: job)
+                } catch {
+                    try? await transport.shutdown()
+                    throw error
+                }
+                try? await transport.shutdown()
+                switch outcome {
+                case .cancelled(let record, let remoteProblems):
+                    for problem in remoteProblems {
+                        FileHandle.standardError.write(Data("batchctl: warning: \(problem)\n".utf8))
+                    }
                     try JobControlOutput.show(
                         record, json: json,
                         text:

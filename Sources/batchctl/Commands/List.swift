@@ -32,9 +32,17 @@ struct List: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let from = since.flatMap { TimePoint.parse($0, now: SystemClock().now) }
-            let jobs = try await global.openStore().jobs(
+            let store = try global.openStore()
+            var jobs = try await store.jobs(
                 limit: limit, states: state.isEmpty ? nil : Set(state), since: from
             ).map(JobView.init)
+            // Each job's provider batches (`via batch`): their state and request_counts.
+            var batches: [Int64: [RemoteBatchRecord]] = [:]
+            for index in jobs.indices {
+                let found = try await store.remoteBatches(job: jobs[index].id)
+                batches[jobs[index].id] = found
+                jobs[index].remoteBatches = RemoteBatchView.list(found)
+            }
             if json {
                 try JSONOutput.print(jobs)
                 return .success
@@ -47,6 +55,7 @@ struct List: AsyncParsableCommand {
                     pad("\(job.id)", 6) + pad(job.state, 11)
                         + pad("\(job.succeeded + job.failed)/\(job.requests)", 16)
                         + pad("\(job.failed)", 8) + pad("\(job.rejected)", 10) + job.input)
+                for line in RemoteBatchLines.describe(batches[job.id] ?? []) { print(line) }
             }
             return .success
         }

@@ -18,7 +18,9 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let store = try global.openStore()
-            let view = JobView(try await store.job(job))
+            var view = JobView(try await store.job(job))
+            let batches = try await store.remoteBatches(job: job)
+            view.remoteBatches = RemoteBatchView.list(batches)
             if json {
                 try JSONOutput.print(view)
                 return .success
@@ -36,7 +38,7 @@ struct Status: AsyncParsableCommand {
             print("  attempts:  \(view.attempts) (429s: \(view.throttled))")
             print("  results:   \(view.outputs.results)")
             print("  errors:    \(view.outputs.errors)")
-            for line in RemoteBatchLines.describe(try await store.remoteBatches(job: job)) { print(line) }
+            for line in RemoteBatchLines.describe(batches) { print(line) }
             return .success
         }
     }
