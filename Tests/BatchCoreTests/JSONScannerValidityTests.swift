@@ -16,6 +16,9 @@ struct JSONScannerValidityTests {
         (#"[ 1 , "two" , [ ] , { } , true , false , null ]"#, .array),
         (#"{"":0}"#, .object), (#"{"a" : 1 , "a" : 2}"#, .object),
         (#""0123456789abcdefghijklmnopqrstuvwxyz long enough for the word-at-a-time path""#, .string),
+        // Runs of numbers in an array (an embedding's floats) take a path of their own.
+        ("[1,2.5,-3e-2,0.125,12345678901234567,-0.0123456789]", .array), ("[ 0.1 ,\n 0.2,\t-0.3 ]", .array),
+        (#"{"e":[0.1,0.2],"f":[-1,2,"x",3,[4,5],{"g":6}]}"#, .object),
     ]
 
     @Test(arguments: valid)
@@ -57,6 +60,10 @@ struct JSONScannerValidityTests {
         ("{a:1}", "expected a member name in double quotes, found the word 'a'", 1),
         ("[1,]", "trailing comma before ']'", 2),
         ("[1 2]", "expected ',' or ']' after the element, found the number 2", 3),
+        ("[1,2,01]", "leading zeros", 5), ("[0.5,1.]", "after '.'", 7), ("[1,-]", "expected a digit", 4),
+        ("[1,2 3]", "expected ',' or ']' after the element, found the number 3", 5),
+        ("[1,2,]", "trailing comma before ']'", 4),
+        ("[0.12345678,1.2345678x]", "expected ',' or ']' after the element, found the word 'x'", 21),
         ("{\"a\":1 \"b\":2}", "expected ',' or '}' after the member, found the string \"b\"", 7),
         ("[", "expected a value, found the end of the text", 1),
         ("{\"a\":{\"b\":1}", "expected ',' or '}' after the member, found the end of the text", 12),
@@ -138,6 +145,30 @@ struct JSONScannerValidityTests {
             + "}"
         #expect(throws: JSONScanError(offset: 5 + 511, reason: "nesting deeper than 512")) {
             try JSONScanner.topLevelMembers(Array(inObject.utf8))
+        }
+    }
+
+    @Test("eight bytes at a time: all digits exactly when each byte is one, whatever carries")
+    func eightDigitsWordTest() {
+        func word(_ bytes: [UInt8]) -> UInt64 {
+            bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        }
+        for position in 0..<8 {
+            for byte in UInt8.min...UInt8.max {
+                var bytes = [UInt8](repeating: UInt8(ascii: "5"), count: 8)
+                bytes[position] = byte
+                #expect(JSONCursor.areEightDigits(word(bytes)) == JSONCursor.isDigit(byte))
+            }
+        }
+        // A byte that overflows when 6 is added carries into the next one: neither may pass.
+        for first in UInt8.min...UInt8.max {
+            for second in UInt8.min...UInt8.max {
+                let bytes = [first, second] + [UInt8](repeating: UInt8(ascii: "0"), count: 6)
+                let both = JSONCursor.isDigit(first) && JSONCursor.isDigit(second)
+                if JSONCursor.areEightDigits(word(bytes)) != both {
+                    Issue.record("bytes \(first) \(second): \(!both)")
+                }
+            }
         }
     }
 

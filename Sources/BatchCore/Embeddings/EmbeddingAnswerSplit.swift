@@ -10,10 +10,23 @@
 public enum EmbeddingAnswerSplit {
     /// One line's share of the answer.
     public struct Line: Sendable, Equatable {
-        /// Its answer body, as if it had been sent alone.
+        /// Its answer body, as if it had been sent alone (with a ``Framing``: its whole output line).
         public var body: [UInt8]
         /// Its share of the answer's `usage`.
         public var usage: TokenUsage
+    }
+
+    /// What surrounds each line's body in its output line: `prefixes[i]` before line i's, `suffix`
+    /// after each (``OutputLine/answerPrefix(id:customID:status:requestID:reserving:)`` and
+    /// ``OutputLine/answerSuffix``).
+    public struct Framing: Sendable {
+        public var prefixes: [[UInt8]]
+        public var suffix: [UInt8]
+
+        public init(prefixes: [[UInt8]], suffix: [UInt8]) {
+            self.prefixes = prefixes
+            self.suffix = suffix
+        }
     }
 
     /// Why an answer cannot be split.
@@ -25,15 +38,20 @@ public enum EmbeddingAnswerSplit {
     /// `estimates[i]` their estimated tokens. With `sources`, the request held each distinct input
     /// once: the k-th input of the lines (all lines' inputs in order) is the answer's
     /// `sources[k]`-th; the answer must then hold `uniqueInputs` embeddings.
+    ///
+    /// With `framing`, each line's `body` is its whole output line instead: the framing's prefix
+    /// for that line, the body, the suffix (a body's insignificant line breaks made spaces, as
+    /// ``OutputLine`` does), so the answer's bytes are copied once, into the line that is written.
     public static func split(
-        _ body: [UInt8], inputs: [Int], estimates: [Int], sources: [Int]? = nil, uniqueInputs: Int? = nil
+        _ body: [UInt8], inputs: [Int], estimates: [Int], sources: [Int]? = nil, uniqueInputs: Int? = nil,
+        framing: Framing? = nil
     ) -> Result<[Line], Failure> {
         body.withUnsafeBytes { bytes in
             do throws(Failure) {
                 return .success(
                     try split(
                         bytes, inputs: inputs, estimates: estimates, sources: sources,
-                        uniqueInputs: uniqueInputs))
+                        uniqueInputs: uniqueInputs, framing: framing))
             } catch {
                 return .failure(error)
             }
@@ -48,7 +66,8 @@ public enum EmbeddingAnswerSplit {
     }
 
     private static func split(
-        _ bytes: UnsafeRawBufferPointer, inputs: [Int], estimates: [Int], sources: [Int]?, uniqueInputs: Int?
+        _ bytes: UnsafeRawBufferPointer, inputs: [Int], estimates: [Int], sources: [Int]?, uniqueInputs: Int?,
+        framing: Framing?
     ) throws(Failure) -> [Line] {
         let total = uniqueInputs ?? inputs.reduce(0, +)
         let scanned: Scanned
@@ -66,20 +85,29 @@ public enum EmbeddingAnswerSplit {
         let usage = scanned.usage ?? TokenUsage()
         let prompt = UsageShares.split(usage.promptTokens, by: estimates)
         let all = UsageShares.split(usage.totalTokens, by: estimates)
+        // Only whitespace can be a line break in valid JSON; an output line may hold none.
+        let breaks = framing != nil && LineBreaks.present(in: bytes)
+        let modelBytes = scanned.model?.count ?? 4
         var next = 0
         var bodies: [Line] = []
         bodies.reserveCapacity(inputs.count)
         for (line, count) in inputs.enumerated() {
+            let ranges = (next..<(next + count)).map { scanned.embeddings[sources?[$0] ?? $0]! }
             var out: [UInt8] = []
+            // Exact but for the digits of the indexes and usage: one allocation per line.
+            let prefix = framing?.prefixes[line] ?? []
+            out.reserveCapacity(
+                prefix.count + ranges.reduce(0) { $0 + $1.count + 48 } + modelBytes + 96
+                    + (framing?.suffix.count ?? 0))
+            out.append(contentsOf: prefix)
+            let bodyStart = out.count
             out.append(contentsOf: #"{"object":"list","data":["#.utf8)
-            for index in 0..<count {
+            for (index, range) in ranges.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(contentsOf: #"{"object":"embedding","index":"#.utf8)
                 out.append(contentsOf: String(index).utf8)
                 out.append(contentsOf: #","embedding":"#.utf8)
-                out.append(
-                    contentsOf: UnsafeRawBufferPointer(
-                        rebasing: bytes[scanned.embeddings[sources?[next + index] ?? (next + index)]!]))
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[range]))
                 out.append(UInt8(ascii: "}"))
             }
             next += count
@@ -94,6 +122,15 @@ public enum EmbeddingAnswerSplit {
             out.append(contentsOf: #","total_tokens":"#.utf8)
             out.append(contentsOf: String(all[line]).utf8)
             out.append(contentsOf: "}}".utf8)
+            if let framing {
+                if breaks {
+                    for position in bodyStart..<out.count where out[position] == 0x0A || out[position] == 0x0D
+                    {
+                        out[position] = 0x20
+                    }
+                }
+                out.append(contentsOf: framing.suffix)
+            }
             bodies.append(
                 Line(body: out, usage: TokenUsage(promptTokens: prompt[line], totalTokens: all[line])))
         }

@@ -41,7 +41,10 @@ extension JSONCursor {
         var stack = JSONContainerStack()
         valueStart: while true {
             skipWhitespace()
-            if try scanScalar() == nil {
+            let scalar = try scanScalar()
+            if scalar == .number, stack.depth > 0, !stack.topIsObject {
+                try skipNumberRun()
+            } else if scalar == nil {
                 guard outerDepth + stack.depth < JSONCursor.maxDepth else {
                     throw JSONScanError(offset: pos, reason: "nesting deeper than \(JSONCursor.maxDepth)")
                 }

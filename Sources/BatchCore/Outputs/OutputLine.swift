@@ -23,23 +23,39 @@ public enum OutputLine {
         error: (code: String, message: String)? = nil,
         bodyIsJSON: Bool? = nil
     ) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(answer.body.count + customID.utf8.count + 160)
-        out.append(contentsOf: #"{"id":"#.utf8)
-        JSONEscaping.appendQuoted(id, to: &out)
-        out.append(contentsOf: #","custom_id":"#.utf8)
-        JSONEscaping.appendQuoted(customID, to: &out)
-        out.append(contentsOf: #","response":{"status_code":"#.utf8)
-        out.append(contentsOf: String(answer.status).utf8)
-        out.append(contentsOf: #","request_id":"#.utf8)
-        appendOptionalString(answer.requestID, to: &out)
-        out.append(contentsOf: #","body":"#.utf8)
+        var out = answerPrefix(
+            id: id, customID: customID, status: answer.status, requestID: answer.requestID,
+            reserving: answer.body.count + 64)
         appendBody(answer.body, isJSON: bodyIsJSON ?? ResponseBody.isJSONValue(answer.body), to: &out)
         out.append(contentsOf: #"},"error":"#.utf8)
         appendError(error, to: &out)
         out.append(contentsOf: "}\n".utf8)
         return out
     }
+
+    /// What an answer's line holds before its body: `{"id":…,"custom_id":…,"response":
+    /// {"status_code":…,"request_id":…,"body":`, with room for `reserving` more bytes. A body that
+    /// is valid JSON with no line break, then ``answerSuffix``, completes the line; a pack's
+    /// answer is split back into lines that way, each body written once.
+    public static func answerPrefix(
+        id: String, customID: String, status: Int, requestID: String?, reserving: Int = 0
+    ) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(reserving + customID.utf8.count + 96)
+        out.append(contentsOf: #"{"id":"#.utf8)
+        JSONEscaping.appendQuoted(id, to: &out)
+        out.append(contentsOf: #","custom_id":"#.utf8)
+        JSONEscaping.appendQuoted(customID, to: &out)
+        out.append(contentsOf: #","response":{"status_code":"#.utf8)
+        out.append(contentsOf: String(status).utf8)
+        out.append(contentsOf: #","request_id":"#.utf8)
+        appendOptionalString(requestID, to: &out)
+        out.append(contentsOf: #","body":"#.utf8)
+        return out
+    }
+
+    /// What follows the body of a usable answer (``answerPrefix(id:customID:status:requestID:reserving:)``).
+    public static let answerSuffix = Array(#"},"error":null}"#.utf8) + [0x0A]
 
     /// A line for a failure with no usable HTTP answer (a rejected input line, a timeout, …).
     public static func failure(id: String, customID: String?, code: String, message: String) -> [UInt8] {

@@ -26,6 +26,9 @@ public struct LaneQuota: Sendable {
     public private(set) var share = FairShare()
     /// Tells the lane's quota 429s from its capacity 429s.
     public private(set) var classifier = ThrottleClassifier()
+    /// Scales token estimates to what the server reports counting (``TokenCalibration``): the
+    /// budgets are charged ``TokenCalibration/charge(_:)`` of each cost.
+    public private(set) var calibration = TokenCalibration()
 
     /// A lane that starts from what an earlier process `learned` on it, when given: its budgets
     /// (``LaneBudget/init(settings:learned:now:)``) and, for a window nobody configured, its window.
@@ -62,11 +65,11 @@ public struct LaneQuota: Sendable {
     public mutating func tryStart(tenant: Int64, cost: Int, now: Timestamp) -> Bool {
         share.setWaiting(tenant, true)
         guard inFlight < window, pausedUntil.map({ $0 <= now }) ?? true,
-            budget.wait(cost: cost, now: now) == .zero, share.mayStart(tenant)
+            budget.wait(cost: calibration.charge(cost), now: now) == .zero, share.mayStart(tenant)
         else { return false }
         inFlight += 1
         inFlightCost += cost
-        budget.charge(cost: cost, now: now)
+        budget.charge(cost: calibration.charge(cost), now: now)
         share.started(tenant)
         return true
     }
@@ -85,8 +88,16 @@ public struct LaneQuota: Sendable {
     public mutating func observe(_ headers: RateLimitHeaders, success: Bool, cost: Int, now: Timestamp) {
         // Called before the answer's request frees its slot: the others are the rest.
         let others = (requests: max(0, inFlight - 1), tokens: max(0, inFlightCost - cost))
-        budget.observe(headers, success: success, cost: cost, othersInFlight: others, now: now)
+        budget.observe(
+            headers, success: success, cost: calibration.charge(cost),
+            othersInFlight: (others.requests, calibration.charge(others.tokens)), now: now)
         if success { classifier.admitted() }
+    }
+
+    /// A success whose whole estimate (`estimated`) was prompt, and whose server reported counting
+    /// `promptTokens` (``TokenCalibration/record(estimated:reported:)``).
+    public mutating func reported(estimated: Int, promptTokens: Int) {
+        calibration.record(estimated: estimated, reported: promptTokens)
     }
 
     /// A 429 answered to a request of `cost`, to be retried at `until`: classified by
@@ -96,8 +107,12 @@ public struct LaneQuota: Sendable {
     public mutating func answeredThrottled(
         _ signal: ThrottleSignal, cost: Int, until: Timestamp, now: Timestamp
     ) -> ThrottleCause {
-        let cause = classifier.classify(signal, budgetHoldsQuota: budget.holdsQuota(cost: cost, now: now))
-        if cause.pausesLane { throttled(until: until, headers: signal.headers, now: now) }
+        let cause = classifier.classify(
+            signal, budgetHoldsQuota: budget.holdsQuota(cost: calibration.charge(cost), now: now))
+        if cause.pausesLane {
+            calibration.distrust()
+            throttled(until: until, headers: signal.headers, now: now)
+        }
         return cause
     }
 
@@ -119,7 +134,7 @@ public struct LaneQuota: Sendable {
     public func wakeup(cost: Int, now: Timestamp) -> Timestamp? {
         guard !isFull else { return nil }
         let resume = max(pausedUntil ?? now, now)
-        return resume.advanced(by: budget.wait(cost: cost, now: resume))
+        return resume.advanced(by: budget.wait(cost: calibration.charge(cost), now: resume))
     }
 
     public mutating func join(tenant: Int64, weight: Int) { share.join(tenant, weight: weight) }

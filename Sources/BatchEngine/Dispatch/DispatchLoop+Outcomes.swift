@@ -53,6 +53,9 @@ extension DispatchLoop {
                 state.observe(
                     lane: item.lane, headers: headers, success: answer.isSuccess, cost: request.cost, now: now
                 )
+                if answer.isSuccess, Self.promptOnlyPaths.contains(request.path), let usage = answer.usage {
+                    state.reported(lane: item.lane, estimated: request.cost, promptTokens: usage.promptTokens)
+                }
                 if answer.status == 429 {
                     recorder.noteThrottled(now: now)
                     item.throttled += 1
@@ -143,6 +146,10 @@ extension DispatchLoop {
             "endpoint not reached; the request stays pending",
             metadata: ["custom_id": "\(item.request.customID)", "reason": "\(failure.message)"])
     }
+
+    /// Operations whose token estimate is all prompt, so that the `usage` of their answers tells
+    /// how the server counts (``TokenCalibration``).
+    static let promptOnlyPaths: Set<String> = [APIPath.embeddings.rawValue, APIPath.moderations.rawValue]
 
     fileprivate func lineID(_ item: DispatchItem) -> String {
         OutputLine.id(job: jobID, line: item.request.line)

@@ -77,6 +77,9 @@ extension DispatchLoop {
             headers = RateLimitHeaders(answer.headers)
             state.observe(
                 lane: pack.lane, headers: headers, success: answer.isSuccess, cost: pack.cost, now: now)
+            if case .lines(_, _, sentWhole: true) = split, let usage = answer.bodyScan?.usage {
+                state.reported(lane: pack.lane, estimated: pack.cost, promptTokens: usage.promptTokens)
+            }
             if answer.status == 429 {
                 recorder.noteThrottled(now: now)
                 pack.throttled += 1
@@ -86,21 +89,17 @@ extension DispatchLoop {
             attempt, attempt: pack.attempts, throttledBefore: throttledBefore, now: now)
         switch decision {
         case .succeed:
-            guard case .answer(let answer) = attempt, case .lines(let lines, let bytes) = split else {
+            guard case .answer = attempt, case .lines(let lines, let bytes, _) = split else {
                 // Not reached: a 2xx that did not split is not JSON to the policy. Its lines stay pending.
                 state.finished(pack, now: now)
                 return
             }
             state.learnAnswerSize(bytes: bytes, inputs: pack.inputCount)
+            // Each share is its whole output line already (``RequestSender/sendPack(_:job:)``).
             for (member, line) in zip(pack.members, lines) {
-                let shaped = HTTPAnswer(status: answer.status, headers: answer.headers, body: line.body)
                 recorder.finish(
                     line: member.request.line, succeeded: true, attempts: member.attempts + 1, lastError: nil,
-                    model: member.request.model, usage: line.usage,
-                    output: OutputLine.answer(
-                        id: lineID(member), customID: member.request.customID, answer: shaped,
-                        bodyIsJSON: true),
-                    now: now)
+                    model: member.request.model, usage: line.usage, output: line.body, now: now)
             }
             state.answered(pack, succeeded: true, now: now)
             recordLines(pack.lineCount, succeeded: true)

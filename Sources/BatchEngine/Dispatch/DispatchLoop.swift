@@ -65,6 +65,7 @@ struct DispatchLoop {
             return policy
         }
         let sender = sender
+        let jobID = jobID
         var state = DispatchState(
             tenant: jobID, weight: weight, lanes: env.lanes, lowWatermark: pageSize,
             packLimit: { lane in
@@ -105,7 +106,9 @@ struct DispatchLoop {
                         }
                         recorder.noteAttempt()
                         group.addTask {
-                            let result = item.isPack ? await sender.sendPack(item) : await sender.send(item)
+                            let result =
+                                item.isPack
+                                ? await sender.sendPack(item, job: jobID) : await sender.send(item)
                             inbox.deliver(item, result)
                         }
                     }

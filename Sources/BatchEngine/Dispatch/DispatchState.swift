@@ -230,6 +230,12 @@ public struct DispatchState: Sendable {
         lanes.observe(lane: lane, headers: headers, success: success, cost: cost, now: now)
     }
 
+    /// A success on `lane` whose whole estimate was prompt, and the prompt tokens its server
+    /// reported counting: calibrates the lane's estimates (``TokenCalibration``).
+    public mutating func reported(lane: LaneKey, estimated: Int, promptTokens: Int) {
+        lanes.reported(lane: lane, estimated: estimated, promptTokens: promptTokens)
+    }
+
     private mutating func enqueue(_ item: DispatchItem, now: Timestamp) {
         if queues[item.lane] == nil {
             let settings = laneSettings(item.lane)

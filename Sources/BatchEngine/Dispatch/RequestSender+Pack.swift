@@ -5,7 +5,9 @@ import BatchTransport
 /// What splitting a pack's 2xx answer back into lines gave.
 public enum PackSplit: Sendable {
     /// One share per line of the pack, in order; `answerBytes` is the size of the whole answer.
-    case lines([EmbeddingAnswerSplit.Line], answerBytes: Int)
+    /// `sentWhole` is false when repeated inputs were sent once: the answer's usage then covers
+    /// fewer inputs than the lines' estimates, and says nothing of how the server counts.
+    case lines([EmbeddingAnswerSplit.Line], answerBytes: Int, sentWhole: Bool)
     /// The answer does not map onto the inputs sent (count, indexes, or not JSON): it is retried.
     case malformed(String)
     /// No 2xx answer to split.
@@ -22,7 +24,10 @@ extension RequestSender {
     /// ``Result/inputModified(_:)``. An input repeated within the pack (the same bytes, such as a
     /// corpus's boilerplate) is sent once and its embedding given to each line that holds it. The
     /// 2xx answer's bytes are released once split: what stays in memory is the lines' shares.
-    public func sendPack(_ pack: DispatchItem) async -> Result {
+    ///
+    /// Each line's share is its whole output line (`id` from `job` and its line number), built in
+    /// this task so the dispatcher only records it.
+    public func sendPack(_ pack: DispatchItem, job: Int64) async -> Result {
         var template: [UInt8] = []
         var inputRange = 0..<0
         var key: UInt64 = 0
@@ -84,16 +89,23 @@ extension RequestSender {
             answer.latency = .milliseconds(max(0, clock.now.milliseconds - sentAt.milliseconds))
             guard answer.isSuccess else { return .packed(.answer(answer), .none) }
             let estimates = pack.members.map(\.request.cost)
+            let framing = EmbeddingAnswerSplit.Framing(
+                prefixes: pack.members.map { member in
+                    OutputLine.answerPrefix(
+                        id: OutputLine.id(job: job, line: member.request.line),
+                        customID: member.request.customID, status: answer.status, requestID: answer.requestID)
+                },
+                suffix: OutputLine.answerSuffix)
             let split = EmbeddingAnswerSplit.split(
                 answer.body, inputs: inputs, estimates: estimates, sources: repeated ? sources : nil,
-                uniqueInputs: repeated ? unique.count : nil)
+                uniqueInputs: repeated ? unique.count : nil, framing: framing)
             switch split {
             case .success(let lines):
                 let bytes = answer.body.count
                 let usage = lines.reduce(into: TokenUsage()) { $0 += $1.usage }
                 answer.body = []
                 answer.bodyScan = BodyScan(isJSON: true, usage: usage)
-                return .packed(.answer(answer), .lines(lines, answerBytes: bytes))
+                return .packed(.answer(answer), .lines(lines, answerBytes: bytes, sentWhole: !repeated))
             case .failure(let failure):
                 // Not JSON to the retry policy: retried, and final only after the last attempt.
                 answer.bodyScan = BodyScan(isJSON: false, usage: nil)

@@ -111,6 +111,11 @@ public final class SharedLanes: Sendable {
         state.withLock { $0.lanes[lane]?.observe(headers, success: success, cost: cost, now: now) }
     }
 
+    /// A success whose estimate was all prompt; see ``LaneQuota/reported(estimated:promptTokens:)``.
+    public func reported(lane: LaneKey, estimated: Int, promptTokens: Int) {
+        state.withLock { $0.lanes[lane]?.reported(estimated: estimated, promptTokens: promptTokens) }
+    }
+
     /// A 429 on `lane`: pauses it until `until`.
     public func throttled(lane: LaneKey, until: Timestamp, headers: RateLimitHeaders, now: Timestamp) {
         state.withLock { $0.lanes[lane]?.throttled(until: until, headers: headers, now: now) }

@@ -5,9 +5,9 @@ import BatchStore
 /// with them. ``OutcomeRecorder`` fills it; ``OutcomeWriter`` commits it.
 public struct OutcomeBatch: Sendable {
     /// Results lines, appended to the results file.
-    public var resultBytes: [UInt8] = []
+    public var resultBytes = OutputChunks()
     /// Error lines, appended to the errors file.
-    public var errorBytes: [UInt8] = []
+    public var errorBytes = OutputChunks()
     /// Requests done, in the order they finished; each line appears at most once.
     public var finished: [RequestOutcome] = []
     /// Retries, in the order they were decided.

@@ -61,6 +61,51 @@ public final class OutputFile {
         length += Int64(bytes.count)
     }
 
+    /// Appends each of `chunks` in order, in full, with as few `writev` calls as the system's
+    /// limit on buffers per call allows (retrying short writes).
+    public func append(_ chunks: OutputChunks) throws {
+        let perCall = 128  // at most IOV_MAX (1024 on Linux); each is a frame of `writev(_:_:skipping:)`
+        var first = 0
+        var skip = 0  // bytes of chunks[first] already written
+        while first < chunks.chunks.count {
+            let last = min(chunks.chunks.count, first + perCall)
+            let n = Self.writev(fd, chunks.chunks[first..<last], skipping: skip)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw BatchdError.outputUnwritable(path, reason: Self.errnoText())
+            }
+            var left = n + skip
+            skip = 0
+            while first < last, left >= chunks.chunks[first].count {
+                left -= chunks.chunks[first].count
+                first += 1
+            }
+            skip = left
+        }
+        length += Int64(chunks.count)
+    }
+
+    /// One `writev` of `chunks`, the first without its first `skip` bytes.
+    private static func writev(_ fd: Int32, _ chunks: ArraySlice<[UInt8]>, skipping skip: Int) -> Int {
+        var vectors: [iovec] = []
+        vectors.reserveCapacity(chunks.count)
+        // The arrays outlive the call, and nothing mutates them meanwhile: their storage stays put.
+        func gather(_ index: Int) -> Int {
+            guard index < chunks.endIndex else {
+                return Glibc.writev(fd, vectors, Int32(vectors.count))
+            }
+            return chunks[index].withUnsafeBytes { buffer in
+                let offset = index == chunks.startIndex ? skip : 0
+                vectors.append(
+                    iovec(
+                        iov_base: UnsafeMutableRawPointer(mutating: buffer.baseAddress! + offset),
+                        iov_len: buffer.count - offset))
+                return gather(index + 1)
+            }
+        }
+        return gather(chunks.startIndex)
+    }
+
     /// Forces the written bytes to stable storage, so a committed length never runs ahead of
     /// the file after a power loss.
     public func sync() throws {

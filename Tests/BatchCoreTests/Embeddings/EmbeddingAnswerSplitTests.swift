@@ -29,6 +29,35 @@ struct EmbeddingAnswerSplitTests {
         #expect(lines.map(\.usage.promptTokens).reduce(0, +) == 10)
     }
 
+    @Test("framed, each line is the output line OutputLine writes for its body, line breaks made spaces")
+    func framed() throws {
+        let answer = """
+            {"object":"list","model":"m-1","data":[
+              {"object":"embedding","index":0,"embedding":[
+                1.5, -2]},
+              {"object":"embedding","index":1,"embedding":"AAAA"}],
+             "usage":{"prompt_tokens":4,"total_tokens":4}}
+            """
+        let prefixes = ["a", "b"].map {
+            OutputLine.answerPrefix(id: "id-\($0)", customID: $0, status: 200, requestID: "req-1")
+        }
+        let framing = EmbeddingAnswerSplit.Framing(prefixes: prefixes, suffix: OutputLine.answerSuffix)
+        let plain = try EmbeddingAnswerSplit.split(bytes(answer), inputs: [1, 1], estimates: [1, 1]).get()
+        let framed = try EmbeddingAnswerSplit.split(
+            bytes(answer), inputs: [1, 1], estimates: [1, 1], framing: framing
+        ).get()
+        for (index, customID) in ["a", "b"].enumerated() {
+            let alone = OutputLine.answer(
+                id: "id-\(customID)", customID: customID,
+                answer: HTTPAnswer(status: 200, headers: ["x-request-id": "req-1"], body: plain[index].body),
+                bodyIsJSON: true)
+            #expect(text(framed[index].body) == text(alone))
+            #expect(framed[index].usage == plain[index].usage)
+            #expect(framed[index].body.filter { $0 == 0x0A } == [0x0A])
+        }
+        #expect(text(framed[0].body).contains("1.5, -2]}],"))
+    }
+
     @Test("data given out of order is mapped by index")
     func outOfOrder() throws {
         let answer = #"{"data":[{"index":1,"embedding":[2]},{"index":0,"embedding":[1]}],"model":"m"}"#
