@@ -33,14 +33,14 @@ struct JobRunnerTests {
         let (clock, lanes) = (fixture.clock, environment.lanes)
         let transport = ScriptedTransport { request, index in
             clock.advance(by: .milliseconds(300))  // the server takes 300 ms
-            if index == 30 { seen.withLock { $0 = lanes.quota(lane)?.concurrency.baselineMs } }
+            if index == 30 { seen.withLock { $0 = lanes.quota(lane)?.concurrency.latencyMs } }
             return RunnerFixture.ok(request)
         }
         var running = environment
         running.transport = transport
         _ = try completed(try await JobRunner(jobID: job.id, environment: running).run())
         #expect(seen.withLock { $0 } == 300)
-        #expect(lanes.quota(lane)?.concurrency.baselineMs == nil, "the next job starts afresh")
+        #expect(lanes.quota(lane)?.concurrency.latencyMs == nil, "the next job starts afresh")
     }
 
     @Test("every request succeeds: one results line per custom_id, a report, job completed")

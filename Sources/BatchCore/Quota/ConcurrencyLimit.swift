@@ -1,150 +1,327 @@
-/// The adaptive cap on a lane's requests in flight: a window that starts small, grows while
-/// answers keep coming back as fast as usual, shrinks when they slow down (the server is queueing
-/// them), and restarts from one request after a 429.
+/// The adaptive cap on a lane's requests in flight: a window that moves to where the lane's
+/// completed requests per second (its *goodput*) are highest, not where latency is lowest.
 ///
-/// A pure value: latencies are passed in, no clock is read.
+/// Batching inference servers (vLLM, TEI, infinity) answer more slowly as they hold more requests
+/// while their throughput keeps rising; a server of a few workers plateaus and only queues. So
+/// latency alone says little: the window probes a wider and a narrower value in turn and keeps
+/// whichever completes more (a gradient on goodput, as TCP BBR and Netflix's concurrency-limits
+/// do on their signals).
 ///
-/// ## Algorithm
-/// - **Start.** With a cautious start (a cap nobody configured) the window opens at
-///   ``initialWindow`` (or the cap, if lower) and grows by one per success (*slow start*: it
-///   doubles every round trip) up to the slow-start threshold, which is the cap until the first
-///   slowdown. A configured cap is taken at its word: the window opens at the cap.
-/// - **Rounds.** Successes are grouped in rounds of `max(window, 16)` answers (the window when the
-///   round began), about one round trip. A round's *latency* is the median of its answers'
-///   latencies: LLM answers vary with their length, and a median over a round is robust to a few
-///   long ones. The *baseline* is the lowest round latency seen.
-/// - **Slowdown.** A round slower than ``tolerance`` × baseline + ``slackMs`` means the server
-///   queues requests: the window shrinks to 80 % (not below ``minimumWindow``), the slow-start
-///   threshold drops to the new window, and the next round is not judged (its requests were sent
-///   before the decrease): at most one decrease per round trip, as in TCP.
-/// - **No relief.** If two decreases in a row leave the latency where it was (within 5 %), the
-///   server was not queueing: the answers themselves got slower (longer prompts, say). That
-///   latency becomes the baseline and the threshold goes back to the cap.
-/// - **Otherwise** the window grows: by one per success below the threshold, by one per round
-///   above it (additive increase), never past the cap.
-/// - **429.** The window drops to one request and slow-starts back up to the threshold: the end of
-///   the pause does not release the whole backlog at once. A 429 is a rate signal, which the
-///   lane's budgets act on; it does not lower the threshold.
+/// A pure value: latencies and requests in flight are passed in, no clock is read; each
+/// ``record(latency:inFlight:)`` returns the ``Decision`` it took.
 ///
-/// ``slackMs`` keeps a millisecond server's jitter from driving the window: on a local server
-/// batchd's own scheduling is most of the latency, and queueing is not what limits it.
+/// ## Measuring
+/// Answers are grouped in rounds of `max(window, 16)` (the window when the round began), about one
+/// round trip. A round's goodput is Little's law over its answers: the requests in flight when
+/// each answer came (itself included) summed, over their latencies summed (`λ = L / W`). Servers
+/// that answer in bursts (a batch ends, all its answers at once) make answers-per-elapsed-time
+/// swing by the burst size from one round to the next; in-flight over latency does not. A round
+/// is *judged* only if the window was full at some point in it (``windowFilled()``): when the
+/// budgets or the job's own pace hold the lane below its window, goodput says nothing about the
+/// window, which then stays where it is.
+///
+/// ## Rules
+/// - **Held.** A configured cap is taken at its word: the window is the cap (narrowed only by a
+///   429, see below).
+/// - **Startup** (a cap nobody configured). The window opens at ``initialWindow`` and grows by one
+///   per success (it doubles every round trip) while each judged round's goodput is at least
+///   ``startupGain`` above the best so far; the first round that is not ends startup, and the
+///   window goes back to where the best round began.
+/// - **Cruise.** The window stays for ``cruiseRounds`` judged rounds, then probes.
+/// - **Probe up.** The window widens by ``probeStep`` (at least one request, at most the cap);
+///   the next two rounds are not judged (``settleRounds``: their answers were sent before the
+///   change, or met a server queue still at the old window), the one after is.
+///   At least ``probeMargin`` more goodput keeps the wider window and probes up again; less (the
+///   server no longer gains from more requests, their latency grows for nothing) goes back and
+///   probes down.
+/// - **Probe down.** The window narrows to 80 % (not below ``minimumWindow``). A goodput no more
+///   than ``probeMargin`` lower keeps the narrower window (as many answers a second, each sooner)
+///   and probes down again; a real loss goes back and cruises, and the next
+///   ``restAfterLoss`` cycles probe up only.
+/// - **429.** The window drops to one request and grows by one per success back to where it was
+///   (the end of a pause never releases the whole backlog at once); then it measures afresh. A
+///   429 is a rate signal, which the lane's budgets act on, not a measure of the server's speed.
 ///
 /// ## Worked example
-/// A cautious start under a cap of 64 (in batchd a cautious start comes with the default cap, 16;
-/// 64 makes the rounds easier to follow), answers taking about 400 ms while the server has room:
+/// A server of 16 workers taking 20 ms each (it completes 800 requests a second however many it
+/// holds; beyond 16 they queue, latency = 20 ms × window / 16), under the default cap of 64
+/// (`ConcurrencyLimitTests.workedExample`):
 ///
-/// | round | answers | window  | median   | decision                                           |
-/// |-------|---------|---------|----------|----------------------------------------------------|
-/// | 1     | 16      | 4 → 20  | 400 ms   | first round: baseline 400 ms                       |
-/// | 2     | 20      | 20 → 40 | 410 ms   | ≤ 2 × 400 + 50 = 850 ms: keep growing              |
-/// | 3     | 40      | 40 → 64 | 520 ms   | keep growing, up to the cap                        |
-/// | 4     | 64      | 64 → 51 | 1,100 ms | > 850 ms: × 0.8, threshold 51                      |
-/// | 5     | 51      | 51      | —        | not judged: sent before the decrease               |
-/// | 6     | 51      | 51 → 52 | 700 ms   | ≤ 850 ms: + 1 per round (threshold reached)        |
-/// | 7     | 52      | 52 → 41 | 1,000 ms | > 850 ms: × 0.8                                    |
-/// | 9     | 41      | 41 → 32 | 1,000 ms | still slow after round 8 (not judged): × 0.8      |
-/// | 11    | 32      | 32      | 1,000 ms | no relief twice: baseline 1,000 ms, threshold 64   |
-/// | 12    | 32      | 32 → 64 | 1,000 ms | slow start again                                   |
+/// | round | window  | answers | latency | goodput | decision                                           |
+/// |-------|---------|---------|---------|---------|----------------------------------------------------|
+/// | 1     | 4 → 20  | 16      | 20 ms   | 562 /s  | startup: the best so far                           |
+/// | 2     | 20 → 40 | 20      | 37 ms   | 800 /s  | ≥ 1.1 × 562: startup goes on                       |
+/// | 3     | 40 → 20 | 40      | 71 ms   | 800 /s  | < 1.1 × 800: startup ends, back to 20 (round 2's)  |
+/// | 4–5   | 20      | 20      | 25 ms   | 800 /s  | not judged: sent or queued before the change       |
+/// | 6–11  | 20 → 25 | 20      | 25 ms   | 800 /s  | cruise; after 6 judged rounds, probe up            |
+/// | 12–13 | 25      | 25      | 31 ms   | 800 /s  | not judged                                         |
+/// | 14    | 25 → 16 | 25      | 31 ms   | 800 /s  | < 1.03 × 800: no gain, back, and probe down        |
+/// | 15–16 | 16      | 16      | 20 ms   | 800 /s  | not judged                                         |
+/// | 17    | 16 → 13 | 16      | 20 ms   | 800 /s  | ≥ 0.97 × 800: keep 16, probe down again            |
+/// | 18–19 | 13      | 16      | 20 ms   | 650 /s  | not judged                                         |
+/// | 20    | 13 → 16 | 16      | 20 ms   | 650 /s  | < 0.97 × 800: a loss, back to 16; cruise           |
+///
+/// It then stays at 16, the knee (800 requests a second at the unloaded 20 ms), and for the next
+/// 3 cycles probes up only (to 20, not kept). Against a batching server (20 ms + 2 ms per request
+/// in service, up to 64) each step up completes more than 3 % more, and the window goes to the
+/// cap, probing 51 now and then.
 public struct ConcurrencyLimit: Sendable, Equatable {
+    /// Where the window is in its cycle.
+    public enum Phase: Sendable, Equatable {
+        /// A configured cap: the window is the cap.
+        case held
+        /// Growing by one per success while goodput rises.
+        case startup
+        /// Growing by one per success back to where it was before a 429.
+        case recovering
+        /// Staying, for a number of judged rounds.
+        case cruising
+        /// Trying a wider window.
+        case probingUp
+        /// Trying a narrower window.
+        case probingDown
+    }
+
+    /// What a recorded answer did to the window.
+    public enum Decision: Sendable, Equatable {
+        /// The window stays (mid-round, a round not judged, a cruise round).
+        case unchanged
+        /// Slow start or recovery: one more request.
+        case grew
+        /// Startup ended; the window goes back to where goodput was best.
+        case startupEnded
+        /// A probe of a wider (or narrower) window begins.
+        case probing
+        /// The probed window completed enough: it stays.
+        case kept
+        /// The probed window did not: back to the one before.
+        case reverted
+    }
+
     /// The configured cap: the window never exceeds it.
     public private(set) var cap: Int
     /// How many requests may be in flight now.
     public private(set) var window: Int
-    /// Below it the window grows by one per success, above it by one per round.
-    public private(set) var threshold: Int
-    /// The lowest round latency seen, in milliseconds (reset when answers got slower for good);
-    /// nil before the first round.
-    public private(set) var baselineMs: Double?
+    public private(set) var phase: Phase
+    /// The last round's goodput (requests per second) and mean latency (milliseconds); nil before
+    /// the first round.
+    public private(set) var goodput: Double?
+    public private(set) var latencyMs: Double?
 
     /// The window a new lane starts with.
     public static let initialWindow = 4
-    /// Slowdowns never shrink the window below this (or the cap, if lower).
+    /// A probe down never goes below this (or the cap, if lower).
     public static let minimumWindow = 2
-    /// A round slower than `tolerance × baseline + slackMs` counts as a slowdown.
-    public static let tolerance = 2.0
-    public static let slackMs = 50.0
+    /// Startup goes on while each round completes this much more than the best before.
+    public static let startupGain = 0.10
+    /// A probe is kept when it completes this much more (up) or no more than this much less (down).
+    public static let probeMargin = 0.03
+    /// A probe up widens by this factor; a probe down narrows by its inverse, 80 %.
+    public static let probeStep = 1.25
+    public static let cruiseRounds = 6
+    public static let restAfterLoss = 3
+    /// Rounds not judged after the window moved: the first one's answers were sent before the
+    /// move, the second's met a server queue that had not yet drained or filled to the new window.
+    public static let settleRounds = 2
     static let minimumRoundSize = 16
 
-    private var round: [Double] = []
-    /// How many answers the current round takes: `max(window, 16)` when it began.
-    private var roundSize = 0
-    /// After a slowdown, the next round's answers were mostly sent before the window shrank: that
-    /// round is not judged (at most one decrease per round trip, as in TCP).
-    private var skipNextRound = false
-    /// The latency of the last judged round, when it was a slowdown.
-    private var lastSlowMs: Double?
-    /// Slow rounds in a row whose latency did not fall after a decrease.
-    private var withoutRelief = 0
+    /// The phase to go back to once a recovery after a 429 is done.
+    private var resumePhase: Phase
+    /// Recovery after a 429 grows up to this.
+    private var recoveryTarget: Int
+    private var round = Round()
+    /// Rounds left that are not judged: their answers were sent, or queued, before the window
+    /// changed.
+    private var skipRounds = 0
+    /// Startup's best round: its goodput and the window it began with.
+    private var best: (goodput: Double, window: Int)?
+    /// The goodput of the window before a probe (and that window).
+    private var reference: (goodput: Double, window: Int)?
+    private var cruiseLeft = Self.cruiseRounds
+    /// Cycles left that probe up only, after a probe down lost goodput.
+    private var restLeft = 0
 
-    /// A window under `cap`. A cautious start opens at ``initialWindow``, or at `learnedWindow`
-    /// when an earlier process learned one (``LearnedBudget``; at least ``initialWindow``), at
-    /// most the cap; it then slow-starts as usual.
+    /// One round's samples.
+    struct Round: Sendable, Equatable {
+        var size = ConcurrencyLimit.minimumRoundSize
+        var window = 0
+        var answers = 0
+        var inFlightSum = 0
+        var latencySumMs = 0.0
+        var filled = false
+    }
+
+    /// A window under `cap`. A cautious start (a cap nobody configured) opens at ``initialWindow``,
+    /// or at `learnedWindow` when an earlier process learned one (``LearnedBudget``; at least
+    /// ``initialWindow``), at most the cap, and then looks for the best window; otherwise the
+    /// window is held at the cap.
     public init(cap: Int, cautiousStart: Bool = false, learnedWindow: Int? = nil) {
         self.cap = max(1, cap)
         let opening = max(Self.initialWindow, learnedWindow ?? Self.initialWindow)
-        self.window = cautiousStart ? min(self.cap, opening) : self.cap
-        self.threshold = self.cap
+        window = cautiousStart ? min(self.cap, opening) : self.cap
+        phase = cautiousStart ? .startup : .held
+        resumePhase = phase
+        recoveryTarget = self.cap
+        round.window = window
+        round.size = max(window, Self.minimumRoundSize)
     }
 
-    /// A new cap (a job brought its own `--concurrency`). A window or threshold that was at the
-    /// old cap follows it; both are clamped to it.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.cap == rhs.cap && lhs.window == rhs.window && lhs.phase == rhs.phase && lhs.round == rhs.round
+            && lhs.goodput == rhs.goodput && lhs.latencyMs == rhs.latencyMs
+    }
+
+    /// A new cap (a job brought its own `--concurrency`). A window at the old cap follows it; the
+    /// window is clamped to it.
     public mutating func setCap(_ cap: Int) {
         let cap = max(1, cap)
         if window == self.cap { window = cap }
-        if threshold == self.cap { threshold = cap }
+        if recoveryTarget == self.cap { recoveryTarget = cap }
         self.cap = cap
         window = min(window, cap)
-        threshold = min(threshold, cap)
+        recoveryTarget = min(recoveryTarget, cap)
     }
 
-    /// A request succeeded after `latencyMs` (nil when its latency is unknown: it then only
-    /// widens a slow-starting window).
-    public mutating func succeeded(latencyMs: Double?) {
-        let windowBefore = window
-        if window < threshold { window += 1 }
-        guard let latencyMs else { return }
-        if round.isEmpty { roundSize = max(windowBefore, Self.minimumRoundSize) }
-        round.append(latencyMs)
-        guard round.count >= roundSize else { return }
-        round.sort()
-        let median = round[round.count / 2]
-        round.removeAll(keepingCapacity: true)
-        endRound(median: median)
+    /// The lane just had as many requests in flight as the window allows: the window, not the
+    /// budgets or the job's pace, held it back, so this round's goodput judges the window.
+    public mutating func windowFilled() { round.filled = true }
+
+    /// A request succeeded after `latency` with `inFlight` requests of the lane in flight (itself
+    /// included). A nil latency (unknown) only widens a growing window; it is not a sample.
+    @discardableResult
+    public mutating func record(latency: Duration?, inFlight: Int) -> Decision {
+        var decision = Decision.unchanged
+        if phase == .startup || phase == .recovering {
+            let limit = phase == .startup ? cap : recoveryTarget
+            if window < limit {
+                window += 1
+                decision = .grew
+            }
+            if phase == .recovering && window >= recoveryTarget { finishRecovery() }
+        }
+        guard let latency else { return decision }
+        let (seconds, attoseconds) = latency.components
+        round.answers += 1
+        round.inFlightSum += max(1, inFlight)
+        round.latencySumMs += max(0.001, Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+        guard round.answers >= round.size else { return decision }
+        let ended = round
+        let rate = 1000 * Double(ended.inFlightSum) / ended.latencySumMs
+        (goodput, latencyMs) = (rate, ended.latencySumMs / Double(ended.answers))
+        let judged = endRound(goodput: rate, began: ended.window, filled: ended.filled)
+        round = Round(size: max(window, Self.minimumRoundSize), window: window)
+        return judged ?? decision
     }
 
-    /// A 429: one request in flight, then slow start back up to the threshold. Rounds start over:
-    /// latencies from before the 429 are not compared with those after it.
+    /// A 429: one request in flight, then one more per success back to where the window was. The
+    /// round starts over: answers from before the 429 are not compared with those after it.
     public mutating func throttled() {
+        if phase != .recovering {
+            resumePhase = phase == .held ? .held : (phase == .startup ? .startup : .cruising)
+            recoveryTarget = phase == .startup ? cap : max(1, window)
+        }
         window = 1
-        round.removeAll(keepingCapacity: true)
-        (skipNextRound, lastSlowMs, withoutRelief) = (false, nil, 0)
+        phase = .recovering
+        round = Round(size: Self.minimumRoundSize, window: 1)
+        (skipRounds, best, reference) = (0, nil, nil)
+        if recoveryTarget <= 1 { finishRecovery() }
     }
 
-    private mutating func endRound(median: Double) {
-        if skipNextRound {
-            skipNextRound = false
-            return
+    private mutating func finishRecovery() {
+        phase = resumePhase
+        cruiseLeft = Self.cruiseRounds
+        skipRounds = Self.settleRounds
+    }
+
+    /// Judges a round that ended: nil when it changed nothing.
+    private mutating func endRound(goodput: Double, began: Int, filled: Bool) -> Decision? {
+        guard phase != .held, phase != .recovering else { return nil }
+        if skipRounds > 0 {
+            skipRounds -= 1
+            return nil
         }
-        guard let baseline = baselineMs else {
-            baselineMs = median
-            return
+        guard filled else { return nil }
+        switch phase {
+        case .held, .recovering:
+            return nil
+        case .startup:
+            if let best, goodput < best.goodput * (1 + Self.startupGain) {
+                move(to: best.window, phase: .cruising)
+                reference = nil
+                return .startupEnded
+            }
+            best = (goodput, began)
+            return nil
+        case .cruising:
+            // The window's goodput, smoothed over its cruise rounds.
+            let smoothed =
+                reference.map { $0.window == window ? ($0.goodput + goodput) / 2 : goodput } ?? goodput
+            reference = (smoothed, window)
+            cruiseLeft -= 1
+            guard cruiseLeft <= 0 else { return nil }
+            if window < cap {
+                move(to: max(window + 1, Int((Double(window) * Self.probeStep).rounded())), phase: .probingUp)
+                return .probing
+            }
+            return probeDown()
+        case .probingUp:
+            guard let before = reference else { return nil }
+            if goodput >= before.goodput * (1 + Self.probeMargin) {
+                reference = (goodput, window)
+                restLeft = 0
+                if window < cap {
+                    move(
+                        to: max(window + 1, Int((Double(window) * Self.probeStep).rounded())),
+                        phase: .probingUp)
+                } else {
+                    cruise()
+                }
+                return .kept
+            }
+            return probeDown() ?? .reverted
+        case .probingDown:
+            guard let before = reference else { return nil }
+            if goodput >= before.goodput * (1 - Self.probeMargin) {
+                reference = (goodput, window)
+                return probeDown() ?? .kept
+            }
+            restLeft = Self.restAfterLoss
+            move(to: before.window, phase: .cruising)
+            cruiseLeft = Self.cruiseRounds
+            return .reverted
         }
-        guard median > Self.tolerance * baseline + Self.slackMs else {
-            (lastSlowMs, withoutRelief) = (nil, 0)
-            baselineMs = min(baseline, median)
-            if window >= threshold && window < cap { window += 1 }
-            return
+    }
+
+    /// Starts a probe down from the reference window, unless resting or at the minimum: then
+    /// cruises at the reference window (nil: the window did not move).
+    private mutating func probeDown() -> Decision? {
+        let from = reference?.window ?? window
+        let floor = min(Self.minimumWindow, cap)
+        if restLeft > 0 || from <= floor {
+            restLeft = max(0, restLeft - 1)
+            let moved = window != from
+            move(to: from, phase: .cruising)
+            cruiseLeft = Self.cruiseRounds
+            return moved ? .reverted : nil
         }
-        withoutRelief = lastSlowMs.map { median >= 0.95 * $0 } == true ? withoutRelief + 1 : 0
-        lastSlowMs = median
-        if withoutRelief >= 2 {
-            // Shrinking did not help: not a queue, slower answers. Take them as the new normal.
-            (baselineMs, threshold, lastSlowMs, withoutRelief) = (median, cap, nil, 0)
-            return
-        }
-        // Never a rise: a window already below the minimum (one, after a 429) stays where it is.
-        window = min(window, max(min(Self.minimumWindow, cap), Int(Double(window) * 0.8)))
-        threshold = window
-        skipNextRound = true
+        move(
+            to: max(floor, min(from - 1, Int((Double(from) / Self.probeStep).rounded()))), phase: .probingDown
+        )
+        return .probing
+    }
+
+    private mutating func cruise() {
+        phase = .cruising
+        cruiseLeft = Self.cruiseRounds
+    }
+
+    /// Moves the window; the next ``settleRounds`` rounds, sent or queued before the move, are not
+    /// judged.
+    private mutating func move(to window: Int, phase: Phase) {
+        let moved = window != self.window
+        self.window = max(1, min(cap, window))
+        self.phase = phase
+        if phase == .cruising { cruiseLeft = Self.cruiseRounds }
+        if moved { skipRounds = Self.settleRounds }
     }
 }

@@ -7,9 +7,9 @@
 ///
 /// After a 429 the lane pauses until the server's `retry-after-ms` / `retry-after` / reset time,
 /// empties its budgets and narrows its window of requests in flight to one, widening it by one per
-/// success up to the slow-start threshold (see ``ConcurrencyLimit``): the end of a pause never
-/// releases the whole backlog at once, and the budgets then pace the lane at the limit's rate.
-/// Answers that slow down narrow the window too.
+/// success back to where it was (see ``ConcurrencyLimit``): the end of a pause never releases
+/// the whole backlog at once, and the budgets then pace the lane at the limit's rate. Under a cap
+/// nobody configured, the window moves to where the lane completes the most requests a second.
 public struct LaneQuota: Sendable {
     public private(set) var settings: LaneSettings
     /// The adaptive cap on requests in flight, at most `settings.concurrency`.
@@ -68,6 +68,7 @@ public struct LaneQuota: Sendable {
             budget.wait(cost: calibration.charge(cost), now: now) == .zero, share.mayStart(tenant)
         else { return false }
         inFlight += 1
+        if inFlight >= window { concurrency.windowFilled() }
         inFlightCost += cost
         budget.charge(cost: calibration.charge(cost), now: now)
         share.started(tenant)
@@ -75,13 +76,12 @@ public struct LaneQuota: Sendable {
     }
 
     /// A request (of `cost` tokens) frees its slot. A success, answered after `latency` (when
-    /// known), tells the window whether the server keeps up (see ``ConcurrencyLimit``).
+    /// known) with the lane's others in flight, is a sample of the lane's goodput, which moves the
+    /// window (see ``ConcurrencyLimit``).
     public mutating func finished(succeeded: Bool, latency: Duration? = nil, cost: Int = 0) {
+        if succeeded { concurrency.record(latency: latency, inFlight: inFlight) }
         inFlight = max(0, inFlight - 1)
         inFlightCost = max(0, inFlightCost - cost)
-        if succeeded {
-            concurrency.succeeded(latencyMs: latency.map { Double($0.wholeMillisecondsRoundedUp) })
-        }
     }
 
     /// Learns from an answer's rate-limit headers; `cost` is what the server admitted on a success.

@@ -60,12 +60,26 @@ extension DispatchLoop {
         }
     }
 
-    /// Whether the recorder's batch is due for a commit: its oldest entry has waited long enough,
-    /// or its lines number half the requests on the wire (so the next batch fills while it syncs,
-    /// long before the job's unrecorded limit stops sending).
+    /// Whether the recorder's batch is due for a commit: its oldest entry has waited the
+    /// recorder's ``OutcomeRecorder/maximumDelay`` (100 ms), or its lines number half the requests
+    /// on the wire (so the next batch fills while it syncs, long before the job's unrecorded limit
+    /// stops sending) and either ``commitLines`` or half that limit is taken.
+    ///
+    /// When sending is paced, a few requests are on the wire and answers come one by one: a commit
+    /// then groups the answers of 100 ms (or ``commitLines`` of them) instead of syncing once or
+    /// twice per answer. The crash bound does not depend on this: the job never has more than its
+    /// unrecorded limit on the wire or awaiting a commit (``DispatchState/unrecordedLimit``), and a
+    /// job near that limit commits at once.
     func commitDue(state: DispatchState, now: Timestamp) -> Bool {
         let pending = recorder.pendingLines
-        if pending > 0 && 2 * pending >= state.inFlight { return true }
+        let nearLimit = 2 * (state.inFlightLines + state.awaitingCommit) >= state.unrecordedLimit
+        if pending > 0 && 2 * pending >= state.inFlight && (pending >= Self.commitLines || nearLimit) {
+            return true
+        }
         return recorder.flushDeadline.map { $0 <= now } ?? false
     }
+
+    /// A commit that is not due by time and leaves the job far from its unrecorded limit waits for
+    /// at least this many lines (see ``commitDue``).
+    static let commitLines = 8
 }

@@ -47,6 +47,8 @@ struct DispatchLoop {
     var spendGate: SpendGate? = nil
     /// The job's report statistics (latencies, timeline, time sending and waiting), if kept.
     var runStats: RunStatsRecorder? = nil
+    /// Wakeups for a budget come at most this often (``DispatchState/pacingSlack``).
+    static let pacingSlack: Duration = .milliseconds(20)
 
     func run(events: AsyncStream<RunEvent>, continuation: AsyncStream<RunEvent>.Continuation) async throws
         -> DispatchOutcome
@@ -74,6 +76,7 @@ struct DispatchLoop {
         ) { lane in
             env.settings.laneSettings(endpoint: lane.endpoint, model: lane.model, job: options)
         }
+        state.pacingSlack = Self.pacingSlack
         // Another job's request finishing, or its turn passing, can let this one start.
         env.lanes.register(tenant: jobID) { continuation.yield(.tick) }
         defer { env.lanes.unregister(tenant: jobID) }

@@ -45,6 +45,11 @@ public struct DispatchState: Sendable {
     /// lane that packs embeddings), so that the wire stays full while as many answers wait for a
     /// commit.
     public private(set) var unrecordedLimit = 0
+    /// A budget's wakeup comes at least this long after now: a lane paced at 100 requests a second
+    /// then wakes every 20 ms and starts the two requests its budget has refilled, instead of
+    /// waking once per request. The budgets hold a second's worth, so nothing refilled is lost
+    /// meanwhile, and the pace over a second is the same. Retries fall due on time.
+    public var pacingSlack: Duration = .zero
     /// The highest input line loaded so far; the next page starts after it.
     public private(set) var loadedThroughLine = 0
     public private(set) var inputExhausted = false
@@ -201,15 +206,17 @@ public struct DispatchState: Sendable {
     }
 
     /// When something becomes sendable without another event: a retry falls due, a pause ends or a
-    /// budget refills. (A freed slot or another job's turn arrives as an event instead.)
+    /// budget refills. (A freed slot or another job's turn arrives as an event instead.) A lane's
+    /// wakeup comes no sooner than ``pacingSlack`` from now.
     public func nextWakeup(now: Timestamp) -> Timestamp? {
         guard !draining, stopReason == nil else { return nil }
         var earliest = delayed.min?.item.due
+        let soonest = now.advanced(by: pacingSlack)
         for (key, queue) in queues {
             guard !queue.isEmpty, let head = candidate(in: key),
                 let wake = lanes.wakeup(lane: key, cost: head.cost, now: now), wake > now
             else { continue }
-            earliest = min(earliest ?? wake, wake)
+            earliest = min(earliest ?? max(wake, soonest), max(wake, soonest))
         }
         return earliest
     }

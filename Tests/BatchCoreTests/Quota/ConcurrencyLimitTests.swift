@@ -3,149 +3,196 @@ import Testing
 
 @Suite("Concurrency limit")
 struct ConcurrencyLimitTests {
-    /// Feeds `count` successes, each answered after `latencyMs`.
-    static func answer(_ limit: inout ConcurrencyLimit, _ count: Int, latencyMs: Double) {
-        for _ in 0..<count { limit.succeeded(latencyMs: latencyMs) }
+    /// A server of 16 workers taking 20 ms each: beyond 16 requests they queue.
+    static func plateau(_ window: Int) -> Double { 20 * max(1, Double(window) / 16) }
+    /// A batching server: 20 ms plus 2 ms per request in the batch, up to 64 at once.
+    static func batching(_ window: Int) -> Double {
+        let batch = Double(min(window, 64))
+        return (20 + 2 * batch) * max(1, Double(window) / 64)
     }
 
-    /// Feeds one round: as many successes as the window (at least 16), latencies from `latency`.
-    static func round(_ limit: inout ConcurrencyLimit, latency: (Int) -> Double) {
-        for _ in 0..<max(limit.window, 16) { limit.succeeded(latencyMs: latency(limit.window)) }
+    /// Feeds one answer with the window full, `latency(window)` after it was sent.
+    @discardableResult
+    static func answer(_ limit: inout ConcurrencyLimit, latency: (Int) -> Double) -> ConcurrencyLimit.Decision
+    {
+        limit.windowFilled()
+        return limit.record(
+            latency: .microseconds(Int64(latency(limit.window) * 1000)), inFlight: limit.window)
     }
 
-    /// A configured cap of 64 with a 100 ms baseline, after one slow round shrank it to 51.
-    static func slowedOnce() -> ConcurrencyLimit {
-        var limit = ConcurrencyLimit(cap: 64)
-        answer(&limit, 64, latencyMs: 100)
-        answer(&limit, 64, latencyMs: 1000)
-        #expect(limit.window == 51, "one slow round: 64 × 0.8")
-        return limit
+    /// Feeds one round (as many answers as the window, at least 16); returns the decisions taken.
+    @discardableResult
+    static func round(_ limit: inout ConcurrencyLimit, latency: (Int) -> Double) -> [ConcurrencyLimit
+        .Decision]
+    {
+        (0..<max(limit.window, 16)).map { _ in answer(&limit, latency: latency) }.filter { $0 != .unchanged }
+    }
+
+    /// The window after each of `count` answers.
+    static func windows(_ limit: inout ConcurrencyLimit, _ count: Int, latency: (Int) -> Double) -> [Int] {
+        (0..<count).map { _ in
+            answer(&limit, latency: latency)
+            return limit.window
+        }
     }
 
     @Test("the worked example of the doc comment, round by round")
     func workedExample() {
         var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
-        #expect(limit.window == 4)
-        let rounds: [(answers: Int, latency: Double, window: Int)] = [
-            (16, 400, 20), (20, 410, 40), (40, 520, 64), (64, 1100, 51), (51, 1100, 51), (51, 700, 52),
-            (52, 1000, 41), (41, 1000, 41), (41, 1000, 32), (32, 1000, 32), (32, 1000, 32), (32, 1000, 64),
-        ]
-        for (index, round) in rounds.enumerated() {
-            Self.answer(&limit, round.answers, latencyMs: round.latency)
-            #expect(limit.window == round.window, "after round \(index + 1)")
-        }
-        #expect(limit.baselineMs == 1000, "no relief twice: the slower answers are the new normal")
-        #expect(limit.threshold == 64)
-    }
-
-    @Test("a configured cap opens at once; a cautious one slow-starts, doubling per round")
-    func start() {
-        #expect(ConcurrencyLimit(cap: 32).window == 32)
-        var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
-        var windows = [limit.window]
-        while limit.window < 64 {
-            Self.round(&limit) { _ in 300 }
-            windows.append(limit.window)
-        }
-        #expect(windows == [4, 20, 40, 64])
-        #expect(ConcurrencyLimit(cap: 2, cautiousStart: true).window == 2, "never above the cap")
-    }
-
-    @Test("a server that queues is found: the window settles near its knee, not at the cap")
-    func findsTheKnee() {
-        // The server works on 8 requests at once, 400 ms each; beyond 8 they queue, so latency
-        // grows in proportion to the window.
-        var limit = ConcurrencyLimit(cap: 256, cautiousStart: true)
-        var windows: [Int] = []
-        for _ in 0..<400 {
-            Self.round(&limit) { window in 400 * max(1, Double(window) / 8) }
-            windows.append(limit.window)
-        }
-        let settled = windows.dropFirst(50)
-        #expect(settled.max()! <= 32, "stays within 4 × the knee: \(settled.max()!)")
-        #expect(settled.min()! >= 8, "keeps the server busy: \(settled.min()!)")
-    }
-
-    @Test("answers that got slower for good are the new normal after two decreases")
-    func slowerAnswers() {
-        var limit = ConcurrencyLimit(cap: 64)
-        for _ in 0..<5 { Self.round(&limit) { _ in 400 } }
-        var windows: [Int] = []
+        var rows: [String] = []
         for _ in 0..<20 {
-            Self.round(&limit) { _ in 2000 }
-            windows.append(limit.window)
+            let before = limit.window
+            let decisions = Self.round(&limit, latency: Self.plateau)
+            let rate = limit.goodput.map { Int($0.rounded()) } ?? 0
+            let last = decisions.last.map { "\($0)" } ?? "unchanged"
+            rows.append("\(before)→\(limit.window) \(rate) \(last)")
         }
-        #expect(windows.min()! >= 40, "two decreases at most: \(windows)")
-        #expect(limit.window == 64)
-        #expect(limit.baselineMs == 2000)
+        #expect(
+            rows == [
+                "4→20 562 grew", "20→40 800 grew", "40→20 800 startupEnded", "20→20 800 unchanged",
+                "20→20 800 unchanged", "20→20 800 unchanged", "20→20 800 unchanged", "20→20 800 unchanged",
+                "20→20 800 unchanged", "20→20 800 unchanged", "20→25 800 probing", "25→25 800 unchanged",
+                "25→25 800 unchanged", "25→16 800 probing", "16→16 800 unchanged", "16→16 800 unchanged",
+                "16→13 800 probing", "13→13 650 unchanged", "13→13 650 unchanged", "13→16 650 reverted",
+            ], "\(rows)")
     }
 
-    @Test("answers whose length varies but not with load never shrink the window")
-    func variedAnswers() {
-        var limit = ConcurrencyLimit(cap: 128, cautiousStart: true)
+    @Test("a plateauing server: the window settles at its knee, where latency is the unloaded one")
+    func plateauKnee() {
+        var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
+        let settled = Self.windows(&limit, 20_000, latency: Self.plateau).dropFirst(2000)
+        #expect(settled.min()! >= 13, "keeps the workers busy: \(settled.min()!)")
+        #expect(settled.max()! <= 25, "never queues far: \(settled.max()!)")
+        let mean = Double(settled.reduce(0, +)) / Double(settled.count)
+        #expect(mean >= 15 && mean <= 20, "mostly at the knee: \(mean)")
+    }
+
+    @Test(
+        "a batching server: throughput rises with every request in the batch, so the window goes to the cap")
+    func batchingServer() {
+        var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
+        let settled = Self.windows(&limit, 20_000, latency: Self.batching).dropFirst(2000)
+        let mean = Double(settled.reduce(0, +)) / Double(settled.count)
+        #expect(mean >= 60, "at the cap but for probes down: \(mean)")
+        #expect(settled.min()! >= 48, "one probe down at a time: \(settled.min()!)")
+        // Under a higher cap the batch size (64) is the knee: more only queues.
+        var wide = ConcurrencyLimit(cap: 256, cautiousStart: true)
+        let queueing = Self.windows(&wide, 40_000, latency: Self.batching).dropFirst(10_000)
+        #expect(queueing.max()! <= 100 && queueing.min()! >= 40, "\(queueing.min()!)…\(queueing.max()!)")
+    }
+
+    @Test("a server whose every request takes the same time: goodput rises with the window, up to the cap")
+    func linearServer() {
+        var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
         var seed: UInt64 = 42
-        var smallest = Int.max
+        var history: [Int] = []
         for _ in 0..<5000 {
             seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             // From 200 ms to 6 s, whatever the window: long answers are not a slowdown.
-            limit.succeeded(latencyMs: 200 + Double((seed >> 33) % 5800))
-            if limit.window > 20 { smallest = min(smallest, limit.window) }
+            let latency = 200 + Double((seed >> 33) % 5800)
+            Self.answer(&limit) { _ in latency }
+            history.append(limit.window)
         }
-        #expect(limit.window == 128)
-        #expect(smallest > 20, "never shrank once grown")
+        let settled = history.dropFirst(500)
+        #expect(settled.min()! >= 40, "\(settled.min()!)")
+        #expect(Double(settled.reduce(0, +)) / Double(settled.count) >= 55)
     }
 
-    @Test("a local server's millisecond jitter stays within the slack")
-    func jitter() {
-        var limit = ConcurrencyLimit(cap: 64)
-        for i in 0..<2000 { limit.succeeded(latencyMs: i % 10 == 0 ? 40 : 1) }
-        #expect(limit.window == 64)
+    @Test("a configured cap is held whatever the latency; a 429 narrows it, then it recovers")
+    func heldCap() {
+        var limit = ConcurrencyLimit(cap: 32)
+        #expect(limit.window == 32 && limit.phase == .held)
+        #expect(Set(Self.windows(&limit, 2000, latency: { 10 * Double($0) })) == [32])
+        #expect(limit.latencyMs == 320, "still measured")
+        limit.throttled()
+        #expect(limit.window == 1 && limit.phase == .recovering)
+        _ = Self.windows(&limit, 8, latency: { _ in 100 })
+        #expect(limit.window == 9, "one more per success")
+        _ = Self.windows(&limit, 100, latency: { _ in 100 })
+        #expect(limit.window == 32 && limit.phase == .held)
     }
 
-    @Test("a 429 restarts from one request and slow-starts back to the threshold only")
+    @Test("rounds in which the window never filled are not judged: a paced lane keeps its window")
+    func notFilled() {
+        var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
+        for _ in 0..<40 { Self.round(&limit, latency: Self.plateau) }
+        // The budgets hold the lane at 4 in flight, answered in 20 ms: 200 a second, whatever the
+        // window. (The round in progress, in which the window did fill, ends first.)
+        let windows = (0..<2000).map { _ in
+            limit.record(latency: .milliseconds(20), inFlight: 4)
+            return limit.window
+        }
+        #expect(Set(windows.dropFirst(128)).count == 1, "\(Set(windows))")
+    }
+
+    @Test("a probe up is kept when goodput rises by 3 %, reverted (then a probe down) when it does not")
+    func probeUp() {
+        var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
+        // Goodput grows with the window up to 20 requests, then plateaus: startup ends at 20.
+        let latency: (Int) -> Double = { 20 * max(1, Double($0) / 20) }
+        while limit.phase == .startup { Self.round(&limit, latency: latency) }
+        while limit.phase == .cruising { Self.round(&limit, latency: latency) }
+        #expect(limit.phase == .probingUp)
+        let probed = limit.window
+        #expect(probed == 25, "20 × 1.25")
+        Self.round(&limit, latency: latency)  // not judged (settling)
+        Self.round(&limit, latency: latency)
+        #expect(Self.round(&limit, latency: latency) == [.probing], "no gain: back, and down")
+        #expect(limit.phase == .probingDown && limit.window == 16)
+        // A server that gains from 25: the next probe up is kept.
+        var gaining = ConcurrencyLimit(cap: 64, cautiousStart: true)
+        while gaining.phase != .probingUp { Self.round(&gaining, latency: latency) }
+        let faster: (Int) -> Double = { 20 * max(1, Double($0) / 24) }
+        Self.round(&gaining, latency: faster)
+        Self.round(&gaining, latency: faster)
+        #expect(Self.round(&gaining, latency: faster) == [.kept])
+        #expect(gaining.window == 31 && gaining.phase == .probingUp, "and probes up again")
+    }
+
+    @Test("a 429 while cruising: one request, back to the window by one per success, then measured afresh")
     func throttled() {
-        var limit = Self.slowedOnce()
+        var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
+        while limit.phase != .cruising { Self.round(&limit, latency: Self.plateau) }
+        let window = limit.window
         limit.throttled()
         #expect(limit.window == 1)
-        Self.answer(&limit, 8, latencyMs: 100)
-        #expect(limit.window == 9, "one more per success")
-        Self.answer(&limit, 100, latencyMs: 100)
-        #expect(limit.window >= 51 && limit.window <= 54, "back to the threshold, then + 1 per round")
-        #expect(limit.threshold == 51, "a 429 is a rate signal: the threshold stays")
+        let grown = Self.windows(&limit, window - 1, latency: Self.plateau)
+        #expect(grown == Array(2...window))
+        #expect(limit.phase == .cruising)
+        _ = Self.windows(&limit, 50, latency: Self.plateau)
+        #expect(limit.window == window, "the rounds after the recovery settle, then cruise")
     }
 
-    @Test("a new cap: a window at the old cap follows it; slowdowns never go below two")
+    @Test("a 429 in startup: the recovery grows to the cap, startup goes on")
+    func throttledInStartup() {
+        var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
+        Self.round(&limit, latency: Self.batching)
+        limit.throttled()
+        _ = Self.windows(&limit, 30, latency: Self.batching)
+        #expect(limit.window == 31 && limit.phase == .recovering)
+        _ = Self.windows(&limit, 33, latency: Self.batching)
+        #expect(limit.window == 64 && limit.phase == .startup, "then looks for the best window again")
+    }
+
+    @Test("a new cap: a window at the old cap follows it; a window is never above the cap")
     func caps() {
         var limit = ConcurrencyLimit(cap: 10)
         limit.setCap(3)
         #expect(limit.window == 3)
         limit.setCap(12)
         #expect(limit.window == 12)
-        limit.setCap(3)
-        Self.answer(&limit, 16, latencyMs: 10)
-        // Slow rounds, each a little faster than the last (relief, so still a queue), each judged
-        // round followed by one that is not.
-        for latency in [10_000.0, 10_000, 9000, 9000, 8000, 8000] {
-            Self.answer(&limit, 16, latencyMs: latency)
-        }
-        #expect(limit.window == 2)
+        #expect(ConcurrencyLimit(cap: 2, cautiousStart: true).window == 2)
+        var small = ConcurrencyLimit(cap: 3, cautiousStart: true)
+        #expect(Set(Self.windows(&small, 500, latency: Self.plateau)).isSubset(of: [2, 3]))
     }
 
-    @Test("a success of unknown latency widens a slow start but is not a latency sample")
+    @Test("a success of unknown latency widens a slow start but is not a sample")
     func unknownLatency() {
         var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
-        for _ in 0..<40 { limit.succeeded(latencyMs: nil) }
+        for _ in 0..<40 { #expect(limit.record(latency: nil, inFlight: 4) == .grew) }
         #expect(limit.window == 44)
-        #expect(limit.baselineMs == nil, "no round was judged")
-        Self.answer(&limit, 44, latencyMs: 300)
-        #expect(limit.baselineMs == 300)
-    }
-
-    @Test("a 429 starts the no-relief count over")
-    func throttledForgetsSlowRounds() {
-        var limit = Self.slowedOnce()
-        limit.throttled()
-        for _ in 0..<3 { Self.round(&limit) { _ in 1000 } }  // judged, not judged, judged
-        #expect(limit.baselineMs == 100, "only one slow round without relief since the 429")
+        #expect(limit.goodput == nil, "no round was judged")
+        _ = Self.windows(&limit, 44, latency: { _ in 300 })
+        #expect(limit.latencyMs == 300)
     }
 }
