@@ -34,13 +34,16 @@ public struct JobSettings: Codable, Sendable, Equatable {
     public var batchMaxBytes: Int64?
     /// Seconds between polls of a provider batch (default 60).
     public var batchPollSeconds: Double?
+    /// Whether earlier answers to the same requests are reused (``CacheMode``, default `auto`).
+    public var cache: CacheMode?
 
     public init(
         endpoint: String? = nil, priority: Int? = nil, concurrency: Int? = nil, rpm: Int? = nil,
         tpm: Int? = nil, maxAttempts: Int? = nil, requestTimeoutSeconds: Double? = nil,
         maxCost: Double? = nil,
         ordered: Bool? = nil, embeddingInputsPerRequest: Int? = nil, via: Via? = nil,
-        batchMaxLines: Int? = nil, batchMaxBytes: Int64? = nil, batchPollSeconds: Double? = nil
+        batchMaxLines: Int? = nil, batchMaxBytes: Int64? = nil, batchPollSeconds: Double? = nil,
+        cache: CacheMode? = nil
     ) {
         self.endpoint = endpoint
         self.priority = priority
@@ -56,6 +59,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
         self.batchMaxLines = batchMaxLines
         self.batchMaxBytes = batchMaxBytes
         self.batchPollSeconds = batchPollSeconds
+        self.cache = cache
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
@@ -69,6 +73,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
         case batchMaxLines = "batch_max_lines"
         case batchMaxBytes = "batch_max_bytes"
         case batchPollSeconds = "batch_poll_seconds"
+        case cache
     }
 
     /// Every key, as written in files.
@@ -91,7 +96,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
             embeddingInputsPerRequest: embeddingInputsPerRequest ?? base.embeddingInputsPerRequest,
             via: via ?? base.via, batchMaxLines: batchMaxLines ?? base.batchMaxLines,
             batchMaxBytes: batchMaxBytes ?? base.batchMaxBytes,
-            batchPollSeconds: batchPollSeconds ?? base.batchPollSeconds)
+            batchPollSeconds: batchPollSeconds ?? base.batchPollSeconds, cache: cache ?? base.cache)
     }
 
     /// Why these settings cannot be used, naming the key under `prefix` (e.g. `endpoints.east.`):

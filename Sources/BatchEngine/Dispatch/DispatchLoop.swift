@@ -47,6 +47,8 @@ struct DispatchLoop {
     var spendGate: SpendGate? = nil
     /// The job's report statistics (latencies, timeline, time sending and waiting), if kept.
     var runStats: RunStatsRecorder? = nil
+    /// The answer cache, when the job uses it (``DispatchLoop+Cache``).
+    var cache: CacheLookup? = nil
 
     func run(events: AsyncStream<RunEvent>, continuation: AsyncStream<RunEvent>.Continuation) async throws
         -> DispatchOutcome
@@ -167,6 +169,7 @@ struct DispatchLoop {
                                 item, result, state: &state, reachability: &reachability,
                                 policy: policy(item), now: now)
                         }
+                        absorbReuse(into: &state, now: now)
                     case .committed:
                         if let done = commit {
                             commit = nil
@@ -188,6 +191,7 @@ struct DispatchLoop {
                 item, result, state: &state, reachability: &reachability, policy: policy(item),
                 now: env.clock.now)
         }
+        absorbReuse(into: &state, now: env.clock.now)
         try await commit?.finish(into: &state)
         await Self.saveLearned(
             learnedToSave(state: state, saved: &learnedSaved, now: env.clock.now), store: env.store,

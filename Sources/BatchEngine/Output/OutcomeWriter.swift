@@ -23,10 +23,17 @@ public final class OutcomeWriter: Sendable {
     private let store: Store
     private let jobID: Int64
     private let files: Mutex<Files>
+    /// The answer source (``Store/openAnswerSource(job:path:device:inode:now:)``) the results file's
+    /// cached answers are recorded under; nil: nothing is cached.
+    let cacheSource: Int64?
 
-    public init(store: Store, jobID: Int64, results: sending OutputFile, errors: sending OutputFile) {
+    public init(
+        store: Store, jobID: Int64, results: sending OutputFile, errors: sending OutputFile,
+        cacheSource: Int64? = nil
+    ) {
         self.store = store
         self.jobID = jobID
+        self.cacheSource = cacheSource
         self.files = Mutex(Files(results: results, errors: errors))
     }
 
@@ -39,6 +46,7 @@ public final class OutcomeWriter: Sendable {
     /// Writes and commits `batch` on the calling thread.
     public func commitBlocking(_ batch: OutcomeBatch) throws {
         try files.withLock { files in
+            let resultsStart = files.results.length
             if !batch.resultBytes.isEmpty {
                 try files.results.append(batch.resultBytes)
                 try files.results.sync()
@@ -49,7 +57,10 @@ public final class OutcomeWriter: Sendable {
             }
             let committed = CommittedOutput(
                 resultsBytes: files.results.length, errorsBytes: files.errors.length)
-            try store.commit(batch.rows(output: committed), job: jobID)
+            // A cached answer's entry is recorded in the transaction that commits its line: it never
+            // points past the committed length, and a crash before the commit loses both.
+            try store.commit(
+                batch.rows(output: committed, source: cacheSource, resultsStart: resultsStart), job: jobID)
         }
     }
 }

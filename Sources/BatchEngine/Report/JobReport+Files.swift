@@ -21,6 +21,7 @@ extension JobReport {
         let stats = try await RunStats.load(job: job.id, store: store)
         var report = JobReport(job: job, usage: summary.usage, estimated: summary.estimated)
         report.add(stats: stats, usage: summary.usage, prices: prices)
+        report.add(savings: try await store.cacheSavings(job: job.id), prices: prices)
         let files = OutputFiles(input: job.inputPath)
         let finished = report
         let committed = job.committedOutput.errorsBytes

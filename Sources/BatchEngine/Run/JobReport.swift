@@ -37,6 +37,8 @@ public struct JobReport: Codable, Sendable, Equatable {
     public var cost: [String: ModelCost]?
     public var time: TimeSplit?
     public var timeline: [TimelinePoint]?
+    /// Lines answered without sending (the answer cache, or another line of the job): ``CacheReport``.
+    public var cache: CacheReport?
 
     /// Tokens summed over one model's answers (all integers), beside what batchd estimated before
     /// sending them: `estimatedTokens` is what the lane charged its tokens-per-minute budget for
@@ -66,7 +68,7 @@ public struct JobReport: Codable, Sendable, Equatable {
         case requestsPerSecond = "requests_per_second"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
-        case lanes, cost, time, timeline
+        case lanes, cost, time, timeline, cache
     }
 
     public init(job: JobRecord, usage: [ModelUsage], estimated: [String: Int] = [:]) {

@@ -27,6 +27,10 @@ public struct OutcomeCommit: Sendable {
     public var delta = JobCounts()
     /// The output files' lengths once this commit's lines are in them.
     public var output: CommittedOutput
+    /// Answers for the cache, pointing at lines this commit covers.
+    public var cacheEntries: [CacheEntry] = []
+    /// Requests answered from the cache, and their answers' tokens, per model.
+    public var savings: [String: (hits: Int, usage: TokenUsage)] = [:]
 
     public init(output: CommittedOutput) {
         self.output = output
@@ -61,6 +65,10 @@ extension Store {
             try tx.recordOutcomes(job: id, commit.finished)
             for (model, entry) in commit.usage {
                 try tx.addUsage(job: id, model: model, requests: entry.requests, usage: entry.usage)
+            }
+            try tx.insertCacheEntries(commit.cacheEntries)
+            for (model, entry) in commit.savings {
+                try tx.addCacheSavings(job: id, model: model, hits: entry.hits, usage: entry.usage)
             }
             try tx.recordProgress(job: id, output: commit.output, delta: commit.delta)
         }
