@@ -80,11 +80,6 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         watch = try container.decodeIfPresent(WatchEntry.self, forKey: .watch)
         prices = try container.decodeIfPresent([String: PriceTable.Entry].self, forKey: .prices)
         cacheMaxAge = try container.decodeIfPresent(String.self, forKey: .cacheMaxAge)
-        if let text = cacheMaxAge, TimeSpan(text) == nil {
-            throw ConfigurationError(
-                "cache_max_age: \"\(text)\" is not a span such as 30d, 12h, 90m (a whole number and s, m, h, d or w)"
-            )
-        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -186,6 +181,11 @@ public struct ConfigFile: Codable, Sendable, Equatable {
 
     /// Every level's settings must be usable (a limit of 0 would stop a lane for good).
     func checkSettings(path: String) throws {
+        if let text = cacheMaxAge, TimeSpan(text) == nil {
+            throw ConfigurationError(
+                "\(path): cache_max_age: \"\(text)\" is not a span such as 30d, 12h or 90m (a whole number, then s, m, h, d or w)"
+            )
+        }
         var levels: [(String, JobSettings)] = [("", settings)]
         for (name, endpoint) in endpoints.sorted(by: { $0.key < $1.key }) {
             levels.append(("endpoints.\(name).", endpoint.settings))

@@ -58,7 +58,8 @@ public final class AnswerReuse {
     func key(leading line: Int) -> Int64? { leaderKeys[line] }
 
     /// `line`'s 2xx answer is `output`: returns its key and the lines that followed it.
-    func answered(line: Int, output: [UInt8]) -> (key: Int64, followers: [DispatchItem])? {
+    @discardableResult
+    public func noteAnswered(line: Int, output: [UInt8]) -> (key: Int64, followers: [DispatchItem])? {
         guard let key = leaderKeys.removeValue(forKey: line) else { return nil }
         leading.remove(key)
         remember(key, output)
@@ -66,10 +67,15 @@ public final class AnswerReuse {
     }
 
     /// `line`'s outcome is a failure: its followers are released, to be sent on their own.
-    func failed(line: Int) {
+    public func noteFailed(line: Int) {
         guard let key = leaderKeys.removeValue(forKey: line) else { return }
         leading.remove(key)
         released.append(contentsOf: followers.removeValue(forKey: key) ?? [])
+    }
+
+    /// `item` is sent on its own after all (its leader's answer could not be reused).
+    func release(_ item: DispatchItem) {
+        released.append(item)
     }
 
     /// Followers released since the last call, in line order.

@@ -51,7 +51,7 @@ public final class OutcomeRecorder {
         output: [UInt8], now: Timestamp
     ) {
         if succeeded {
-            if let reuse, let answer = reuse.answered(line: line, output: output) {
+            if let reuse, let answer = reuse.noteAnswered(line: line, output: output) {
                 batch.cacheEntries.append(
                     (answer.key, batch.resultBytes.count, output.count, LineHash.of(output)))
                 batch.resultBytes.append(contentsOf: output)
@@ -60,7 +60,10 @@ public final class OutcomeRecorder {
                         let made = ReusedLine.make(
                             from: output, id: OutputLine.id(job: jobID, line: follower.request.line),
                             customID: follower.request.customID)
-                    else { continue }
+                    else {
+                        reuse.release(follower)  // not reached for a 2xx line: then it is sent itself
+                        continue
+                    }
                     finishReused(follower, line: made.line, usage: made.usage, now: now)
                 }
             } else {
@@ -68,7 +71,7 @@ public final class OutcomeRecorder {
             }
             batch.delta.succeeded += 1
         } else {
-            reuse?.failed(line: line)
+            reuse?.noteFailed(line: line)
             batch.errorBytes.append(contentsOf: output)
             batch.delta.failed += 1
         }
