@@ -173,6 +173,7 @@ public final class JobRunner: Sendable {
         let outcome =
             alreadyDraining || offloadDrained
             ? .drained : try await loop.run(events: events, continuation: continuation)
+        try await recorder.writer.flushCacheEntries()
         if case .drained = outcome, userStop == .cancel {
             _ = try await CancelledLines.write(store: env.store, job: jobID, writer: recorder.writer)
         }

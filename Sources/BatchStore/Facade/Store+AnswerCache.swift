@@ -1,8 +1,9 @@
 import BatchCore
 
 /// The answer cache: earlier answers found by request identity, each pointing at its line in a
-/// results file (the bodies stay there). Entries are written by ``commit(_:job:)``, in the
-/// transaction that commits the line they point to, so an entry never points past what is durable.
+/// results file (the bodies stay there). Entries are written by ``commit(_:job:)`` (in the
+/// transaction that commits the line they point to, or a later one) or ``recordCacheEntries(_:)``,
+/// so an entry never points past what is durable.
 extension Store {
     /// Records a new run of `job` whose results file (`path`, with its device and inode) answers will
     /// be cached in; returns its id. Its time is the age of every entry it gets.
@@ -26,6 +27,12 @@ extension Store {
             }
             return found
         }
+    }
+
+    /// Records `entries` (lines already committed) in one transaction, on the calling thread (the
+    /// outcome writer's, on the blocking pool).
+    public func recordCacheEntries(_ entries: [CacheEntry]) throws {
+        try write { try $0.insertCacheEntries(entries) }
     }
 
     /// The cache's size and what it saved, over every job in the database.
