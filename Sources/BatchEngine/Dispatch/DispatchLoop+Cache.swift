@@ -30,7 +30,20 @@ extension DispatchLoop {
         let (sender, mode) = (sender, cache.mode)
         let requests = items.map(\.request)
         let keys: [Int64?] = try await BlockingWork.run {
-            requests.map { Self.key(of: $0, sender: sender, mode: mode) }
+            // The target (a URL built per line otherwise) is the same for every line of a model.
+            var targets: [String: String?] = [:]
+            return requests.map { request in
+                let target: String?
+                if let known = targets[request.model + "\n" + request.path] {
+                    target = known
+                } else {
+                    target = APIPath(rawValue: request.path).flatMap {
+                        AnswerKey.target(endpoint: sender.endpoint, path: $0, model: request.model)
+                    }
+                    targets[request.model + "\n" + request.path] = target
+                }
+                return target.flatMap { Self.key(of: request, target: $0, sender: sender, mode: mode) }
+            }
         }
         let wanted = keys.compactMap { $0 }
         guard !wanted.isEmpty else { return items }
@@ -43,15 +56,18 @@ extension DispatchLoop {
         let hitItems = hitIndexes.map { items[$0] }
         let hitEntries = hitIndexes.map { entries[keys[$0]!]! }
         // Source lines read and checked off the task threads; a source gone or changed is a miss.
-        let made: [(line: [UInt8], usage: TokenUsage?)?] = try await BlockingWork.run {
-            zip(hitItems, hitEntries).map { item, entry in
-                reader.line(entry).flatMap {
-                    ReusedLine.make(
-                        from: $0, id: OutputLine.id(job: jobID, line: item.request.line),
-                        customID: item.request.customID)
+        let made: [(line: [UInt8], usage: TokenUsage?)?] =
+            hitItems.isEmpty
+            ? []
+            : try await BlockingWork.run {
+                zip(hitItems, hitEntries).map { item, entry in
+                    reader.line(entry).flatMap {
+                        ReusedLine.make(
+                            from: $0, id: OutputLine.id(job: jobID, line: item.request.line),
+                            customID: item.request.customID)
+                    }
                 }
             }
-        }
         var hits: [Int: (line: [UInt8], usage: TokenUsage?)] = [:]
         for (index, line) in zip(hitIndexes, made) { hits[index] = line }
         var kept: [DispatchItem] = []
@@ -82,16 +98,17 @@ extension DispatchLoop {
         return kept
     }
 
-    /// The key of `request` when the policy caches it and its line is still the one ingested;
+    /// The key of `request` (sent to `target`) when the policy caches it and its line is still the one ingested;
     /// nil otherwise (the sender then sends it, or finds the line changed).
-    static func key(of request: PendingRequest, sender: RequestSender, mode: CacheMode) -> Int64? {
+    static func key(of request: PendingRequest, target: String, sender: RequestSender, mode: CacheMode)
+        -> Int64?
+    {
         guard let path = APIPath(rawValue: request.path), !path.sendsFile,
             let line = try? sender.input.read(offset: request.offset, length: request.length)
         else { return nil }
         if let recorded = request.lineHash, LineHash.of(line) != recorded { return nil }
         guard case .success(let parsed) = sender.parser.parse(line), parsed.customID == request.customID,
-            parsed.model == request.model, parsed.path == path,
-            let target = AnswerKey.target(endpoint: sender.endpoint, path: path, model: request.model)
+            parsed.model == request.model, parsed.path == path
         else { return nil }
         return line.withUnsafeBytes { bytes in
             let body = UnsafeRawBufferPointer(rebasing: bytes[parsed.bodyRange])
