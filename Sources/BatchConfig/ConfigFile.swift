@@ -38,6 +38,8 @@ public struct ConfigFile: Codable, Sendable, Equatable {
     public var watch: WatchEntry?
     /// Prices added to or replacing the shipped table's, by model or deployment name.
     public var prices: [String: PriceTable.Entry]? = nil
+    /// How old a cached answer may be and still be reused (`30d`, `12h`; ``TimeSpan``; default 30 days).
+    public var cacheMaxAge: String? = nil
 
     public init(
         settings: JobSettings = JobSettings(), endpoints: [String: EndpointEntry] = [:],
@@ -57,11 +59,13 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         case allowedFileRoots = "allowed_file_roots"
         case maxUploadBytes = "max_upload_bytes"
         case prices
+        case cacheMaxAge = "cache_max_age"
     }
 
     /// The keys of the top level besides the job settings'.
     static let ownKeys = [
         "default_endpoint", "endpoints", "watch", "allowed_file_roots", "max_upload_bytes", "prices",
+        "cache_max_age",
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -75,6 +79,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         maxUploadBytes = try container.decodeIfPresent(Int64.self, forKey: .maxUploadBytes)
         watch = try container.decodeIfPresent(WatchEntry.self, forKey: .watch)
         prices = try container.decodeIfPresent([String: PriceTable.Entry].self, forKey: .prices)
+        cacheMaxAge = try container.decodeIfPresent(String.self, forKey: .cacheMaxAge)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -85,6 +90,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         try container.encodeIfPresent(maxUploadBytes, forKey: .maxUploadBytes)
         try container.encodeIfPresent(watch, forKey: .watch)
         try container.encodeIfPresent(prices, forKey: .prices)
+        try container.encodeIfPresent(cacheMaxAge, forKey: .cacheMaxAge)
     }
 
     /// One named endpoint, and the settings of the jobs' lanes on it.
@@ -175,6 +181,11 @@ public struct ConfigFile: Codable, Sendable, Equatable {
 
     /// Every level's settings must be usable (a limit of 0 would stop a lane for good).
     func checkSettings(path: String) throws {
+        if let text = cacheMaxAge, TimeSpan(text) == nil {
+            throw ConfigurationError(
+                "\(path): cache_max_age: \"\(text)\" is not a span such as 30d, 12h or 90m (a whole number, then s, m, h, d or w)"
+            )
+        }
         var levels: [(String, JobSettings)] = [("", settings)]
         for (name, endpoint) in endpoints.sorted(by: { $0.key < $1.key }) {
             levels.append(("endpoints.\(name).", endpoint.settings))

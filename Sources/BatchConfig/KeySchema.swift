@@ -48,11 +48,12 @@ indirect enum KeySchema: Sendable {
         [
             "default_endpoint": .value, "endpoints": .names(endpoint), "watch": watch,
             "allowed_file_roots": .value, "max_upload_bytes": .value, "prices": .names(price),
+            "cache_max_age": .value,
         ],
         settings: JobSettings.sendingKeys
             + [
                 JobSettings.CodingKeys.endpoint, .maxCost, .ordered, .via, .batchMaxLines, .batchMaxBytes,
-                .batchPollSeconds, .batchFallback, .keepRemoteFiles,
+                .batchPollSeconds, .batchFallback, .keepRemoteFiles, .cache,
             ]
             .map(\.rawValue))
     static let sidecar = settingsObject([:], settings: JobSettings.keys)

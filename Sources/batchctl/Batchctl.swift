@@ -14,7 +14,7 @@ struct Batchctl: AsyncParsableCommand {
             """,
         subcommands: [
             Run.self, Submit.self, Validate.self, List.self, Status.self, Errors.self, Watch.self, Pause.self,
-            Resume.self, Cancel.self, Retry.self, Remove.self, Clean.self, Doctor.self,
+            Resume.self, Cancel.self, Retry.self, Remove.self, Clean.self, Cache.self, Doctor.self,
         ]
     )
 }

@@ -44,6 +44,14 @@ struct JobSettingsOptions: ParsableArguments {
         help: "Embedding inputs per request at most, 1 to 2048 (default 512; 1 turns packing off).")
     var pack: Int?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            --cache reuses earlier answers to every identical request; --no-cache sends every line \
+            (default: embeddings, moderations, and bodies with temperature 0 or a seed).
+            """)
+    var cache: Bool?
+
     @OptionGroup var offload: OffloadOptions
 
     func validate() throws {
@@ -65,6 +73,7 @@ struct JobSettingsOptions: ParsableArguments {
             to: JobSettings(
                 endpoint: endpoint, priority: priority, concurrency: concurrency, rpm: rpm, tpm: tpm,
                 maxAttempts: maxAttempts, requestTimeoutSeconds: requestTimeout, maxCost: maxCost,
-                ordered: ordered ? true : nil, embeddingInputsPerRequest: pack))
+                ordered: ordered ? true : nil, embeddingInputsPerRequest: pack,
+                cache: cache.map { $0 ? CacheMode.always : CacheMode.off }))
     }
 }

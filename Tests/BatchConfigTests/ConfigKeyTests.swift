@@ -120,3 +120,31 @@ struct ConfigPricesTests {
                 == "config.json: prices.m.live.input must not be negative")
     }
 }
+
+/// The answer cache's settings: `cache` (a job setting) and `cache_max_age` (the top level's).
+@Suite("configuration of the answer cache")
+struct ConfigCacheTests {
+    @Test("cache and cache_max_age are read; the job's cache wins over the config's")
+    func read() throws {
+        let file = try ConfigFile.decode(
+            Data(#"{"cache": "always", "cache_max_age": "12h"}"#.utf8), path: "config.json")
+        let settings = Settings(file: file, environment: [:])
+        #expect(settings.cacheMode(job: JobSettings()) == .always)
+        #expect(settings.cacheMode(job: JobSettings(cache: .off)) == .off)
+        #expect(settings.cacheMaxAge == TimeSpan(milliseconds: 12 * 3_600_000))
+        let plain = Settings(file: ConfigFile(), environment: [:])
+        #expect(plain.cacheMode(job: JobSettings()) == .auto)
+        #expect(plain.cacheMaxAge == Settings.defaultCacheMaxAge)
+    }
+
+    @Test("a cache_max_age that is not a span is an error naming the file and the key")
+    func badAge() throws {
+        #expect(
+            try ConfigKeyTests.error(#"{"cache_max_age": "a month"}"#)
+                == #"config.json: cache_max_age: "a month" is not a span such as 30d, 12h or 90m (a whole number, then s, m, h, d or w)"#
+        )
+        #expect(
+            try ConfigKeyTests.error(#"{"cache_max_ag": "1d"}"#)
+                == "config.json: cache_max_ag: unknown key (did you mean cache_max_age?)")
+    }
+}

@@ -39,6 +39,8 @@ public struct JobSettings: Codable, Sendable, Equatable {
     /// Whether the uploaded, output and error files of ended remote batches stay at the provider
     /// (default `false`: deleted once recorded).
     public var keepRemoteFiles: Bool?
+    /// Whether earlier answers to the same requests are reused (``CacheMode``, default `auto`).
+    public var cache: CacheMode?
 
     public init(
         endpoint: String? = nil, priority: Int? = nil, concurrency: Int? = nil, rpm: Int? = nil,
@@ -46,7 +48,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
         maxCost: Double? = nil,
         ordered: Bool? = nil, embeddingInputsPerRequest: Int? = nil, via: Via? = nil,
         batchMaxLines: Int? = nil, batchMaxBytes: Int64? = nil, batchPollSeconds: Double? = nil,
-        batchFallback: BatchFallback? = nil, keepRemoteFiles: Bool? = nil
+        batchFallback: BatchFallback? = nil, keepRemoteFiles: Bool? = nil, cache: CacheMode? = nil
     ) {
         self.endpoint = endpoint
         self.priority = priority
@@ -64,6 +66,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
         self.batchPollSeconds = batchPollSeconds
         self.batchFallback = batchFallback
         self.keepRemoteFiles = keepRemoteFiles
+        self.cache = cache
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
@@ -79,6 +82,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
         case batchPollSeconds = "batch_poll_seconds"
         case batchFallback = "batch_fallback"
         case keepRemoteFiles = "keep_remote_files"
+        case cache
     }
 
     /// Every key, as written in files.
@@ -103,7 +107,7 @@ public struct JobSettings: Codable, Sendable, Equatable {
             batchMaxBytes: batchMaxBytes ?? base.batchMaxBytes,
             batchPollSeconds: batchPollSeconds ?? base.batchPollSeconds,
             batchFallback: batchFallback ?? base.batchFallback,
-            keepRemoteFiles: keepRemoteFiles ?? base.keepRemoteFiles)
+            keepRemoteFiles: keepRemoteFiles ?? base.keepRemoteFiles, cache: cache ?? base.cache)
     }
 
     /// Why these settings cannot be used, naming the key under `prefix` (e.g. `endpoints.east.`):

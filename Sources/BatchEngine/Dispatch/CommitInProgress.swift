@@ -17,7 +17,7 @@ struct CommitInProgress {
 
     /// Starts committing `batch`; `done` is called when the commit has ended, either way.
     init(_ batch: OutcomeBatch, writer: OutcomeWriter, done: @escaping @Sendable () -> Void) {
-        lines = batch.finished.count
+        lines = batch.finished.count - batch.reusedLines
         task = Task {
             defer { done() }
             try await writer.commit(batch)

@@ -16,10 +16,12 @@ extension DispatchLoop {
         var items = page.map {
             DispatchItem(request: $0, lane: LaneKey(endpoint: endpointName, model: $0.model))
         }
+        items = try await reuseAnswers(items, now: env.clock.now)
         try await annotatePacking(&items)
         await seedLearned(lanes: Set(items.map(\.lane)).filter { !state.hasJoined($0) })
         // Now, not the time before the read, which may have waited for the store.
-        state.load(items, now: env.clock.now)
+        state.load(items, through: page.last?.line, now: env.clock.now)
+        absorbReuse(into: &state, now: env.clock.now)
     }
 
     /// Reads back the embedding lines of lanes that pack, off the threads that run tasks, to learn

@@ -49,6 +49,8 @@ struct DispatchLoop {
     var runStats: RunStatsRecorder? = nil
     /// Wakeups for a budget come at most this often (``DispatchState/pacingSlack``).
     static let pacingSlack: Duration = .milliseconds(20)
+    /// The answer cache, when the job uses it (``DispatchLoop+Cache``).
+    var cache: CacheLookup? = nil
 
     func run(events: AsyncStream<RunEvent>, continuation: AsyncStream<RunEvent>.Continuation) async throws
         -> DispatchOutcome
@@ -173,6 +175,7 @@ struct DispatchLoop {
                                 item, result, state: &state, reachability: &reachability,
                                 policy: policy(item), now: now)
                         }
+                        absorbReuse(into: &state, now: now)
                     case .committed:
                         if let done = commit {
                             commit = nil
@@ -194,6 +197,7 @@ struct DispatchLoop {
                 item, result, state: &state, reachability: &reachability, policy: policy(item),
                 now: env.clock.now)
         }
+        absorbReuse(into: &state, now: env.clock.now)
         try await commit?.finish(into: &state)
         await Self.saveLearned(
             learnedToSave(state: state, saved: &learnedSaved, now: env.clock.now), store: env.store,

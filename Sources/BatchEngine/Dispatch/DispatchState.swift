@@ -89,8 +89,11 @@ public struct DispatchState: Sendable {
     }
 
     /// Adds a page of pending requests loaded from the store; an empty page means none are left.
-    public mutating func load(_ page: [DispatchItem], now: Timestamp) {
-        if page.isEmpty { inputExhausted = true }
+    /// `through`: the page's last line, when lines of it were taken elsewhere (answered from the
+    /// answer cache, or held back behind another line: ``AnswerReuse``); the next page starts after it.
+    public mutating func load(_ page: [DispatchItem], through line: Int? = nil, now: Timestamp) {
+        if page.isEmpty && line == nil { inputExhausted = true }
+        if let line { loadedThroughLine = max(loadedThroughLine, line) }
         for item in page {
             loadedThroughLine = max(loadedThroughLine, item.request.line)
             if item.due > now {

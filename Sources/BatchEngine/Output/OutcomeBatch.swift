@@ -18,12 +18,27 @@ public struct OutcomeBatch: Sendable {
     public var batchUsage: [String: (requests: Int, usage: TokenUsage)] = [:]
     /// Counter increments for the job's row.
     public var delta = JobCounts()
+    /// Answers for the cache: each line's key, and where it lies in ``resultBytes``.
+    public var cacheEntries: [(key: Int64, offset: Int, length: Int, lineHash: UInt32)] = []
+    /// Lines answered from the cache or from another line of the job, and their tokens, per model.
+    public var savings: [String: (hits: Int, usage: TokenUsage)] = [:]
+    /// How many of ``finished`` are such lines (never sent: not counted by the dispatch state).
+    public var reusedLines = 0
 
     public init() {}
 
-    /// The rows it changes, once its lines are in files of these committed lengths.
-    func rows(output: CommittedOutput) -> OutcomeCommit {
+    /// The rows it changes, once its lines are in files of these committed lengths; its cache
+    /// entries point into `source`, whose results file was `resultsStart` long before its lines.
+    func rows(output: CommittedOutput, source: Int64? = nil, resultsStart: Int64 = 0) -> OutcomeCommit {
         var commit = OutcomeCommit(output: output)
+        if let source {
+            commit.cacheEntries = cacheEntries.map {
+                CacheEntry(
+                    key: $0.key, source: source, offset: resultsStart + Int64($0.offset), length: $0.length,
+                    lineHash: $0.lineHash)
+            }
+        }
+        commit.savings = savings
         commit.retries = retries
         commit.finished = finished
         commit.usage = usage

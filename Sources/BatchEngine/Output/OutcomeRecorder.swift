@@ -19,8 +19,20 @@ public final class OutcomeRecorder {
     public var maximumBatch = 512
     public var maximumDelay: Duration = .milliseconds(100)
 
-    public init(store: Store, jobID: Int64, results: sending OutputFile, errors: sending OutputFile) {
-        self.writer = OutcomeWriter(store: store, jobID: jobID, results: results, errors: errors)
+    /// Which lines lead a key of the answer cache and which follow them; nil: nothing is cached.
+    public let reuse: AnswerReuse?
+    private let jobID: Int64
+    /// Lines answered from the cache or from another line since ``takeReusedCount()``.
+    private var reusedSinceTaken = 0
+
+    public init(
+        store: Store, jobID: Int64, results: sending OutputFile, errors: sending OutputFile,
+        cacheSource: Int64? = nil
+    ) {
+        self.writer = OutcomeWriter(
+            store: store, jobID: jobID, results: results, errors: errors, cacheSource: cacheSource)
+        self.reuse = cacheSource == nil ? nil : AnswerReuse()
+        self.jobID = jobID
     }
 
     /// Counts an attempt about to be made.
@@ -41,9 +53,27 @@ public final class OutcomeRecorder {
         output: [UInt8], now: Timestamp
     ) {
         if succeeded {
-            batch.resultBytes.append(contentsOf: output)
+            if let reuse, let answer = reuse.noteAnswered(line: line, output: output) {
+                batch.cacheEntries.append(
+                    (answer.key, batch.resultBytes.count, output.count, LineHash.of(output)))
+                batch.resultBytes.append(contentsOf: output)
+                for follower in answer.followers {
+                    guard
+                        let made = ReusedLine.make(
+                            from: output, id: OutputLine.id(job: jobID, line: follower.request.line),
+                            customID: follower.request.customID)
+                    else {
+                        reuse.release(follower)  // not reached for a 2xx line: then it is sent itself
+                        continue
+                    }
+                    finishReused(follower, line: made.line, usage: made.usage, now: now)
+                }
+            } else {
+                batch.resultBytes.append(contentsOf: output)
+            }
             batch.delta.succeeded += 1
         } else {
+            reuse?.noteFailed(line: line)
             batch.errorBytes.append(contentsOf: output)
             batch.delta.failed += 1
         }
@@ -58,6 +88,31 @@ public final class OutcomeRecorder {
             batch.usage[model] = entry
         }
         firstUnflushed = firstUnflushed ?? now
+    }
+
+    /// Queues the results line of `item` answered without sending it (an earlier answer to the same
+    /// request: ``AnswerReuse``). Recorded like an answer: marked done in the commit that covers its
+    /// line, so a crash before it leaves the line pending, to be answered again the same way. Its
+    /// tokens count as saved, not as spent.
+    public func finishReused(_ item: DispatchItem, line output: [UInt8], usage: TokenUsage?, now: Timestamp) {
+        batch.resultBytes.append(contentsOf: output)
+        batch.delta.succeeded += 1
+        batch.finished.append(
+            RequestOutcome(
+                line: item.request.line, state: .succeeded, attempts: item.attempts, lastError: nil))
+        var entry = batch.savings[item.request.model] ?? (0, TokenUsage())
+        entry.hits += 1
+        if let usage { entry.usage += usage }
+        batch.savings[item.request.model] = entry
+        batch.reusedLines += 1
+        reusedSinceTaken += 1
+        firstUnflushed = firstUnflushed ?? now
+    }
+
+    /// Lines answered by ``finishReused(_:line:usage:now:)`` since the last call.
+    public func takeReusedCount() -> Int {
+        defer { reusedSinceTaken = 0 }
+        return reusedSinceTaken
     }
 
     /// Queues the record of a failed attempt that will be retried.

@@ -18,15 +18,28 @@ public final class OutcomeWriter: Sendable {
     private struct Files {
         let results: OutputFile
         let errors: OutputFile
+        /// Cache entries of committed lines not recorded yet (see ``commitBlocking(_:)``).
+        var cacheEntries: [CacheEntry] = []
     }
+
+    /// Cache entries are recorded once this many wait, and at the end of the run
+    /// (``flushCacheEntries()``).
+    static let cacheEntriesPerWrite = 8192
 
     private let store: Store
     private let jobID: Int64
     private let files: Mutex<Files>
+    /// The answer source (``Store/openAnswerSource(job:path:device:inode:now:)``) the results file's
+    /// cached answers are recorded under; nil: nothing is cached.
+    let cacheSource: Int64?
 
-    public init(store: Store, jobID: Int64, results: sending OutputFile, errors: sending OutputFile) {
+    public init(
+        store: Store, jobID: Int64, results: sending OutputFile, errors: sending OutputFile,
+        cacheSource: Int64? = nil
+    ) {
         self.store = store
         self.jobID = jobID
+        self.cacheSource = cacheSource
         self.files = Mutex(Files(results: results, errors: errors))
     }
 
@@ -36,9 +49,22 @@ public final class OutcomeWriter: Sendable {
         try await BlockingWork.run { try self.commitBlocking(batch) }
     }
 
+    /// Records the cache entries still waiting (at the end of a run), in key order, off the threads
+    /// that run tasks.
+    public func flushCacheEntries() async throws {
+        try await BlockingWork.run {
+            try self.files.withLock { files in
+                guard !files.cacheEntries.isEmpty else { return }
+                try self.store.recordCacheEntries(files.cacheEntries.sorted { $0.key < $1.key })
+                files.cacheEntries = []
+            }
+        }
+    }
+
     /// Writes and commits `batch` on the calling thread.
     public func commitBlocking(_ batch: OutcomeBatch) throws {
         try files.withLock { files in
+            let resultsStart = files.results.length
             if !batch.resultBytes.isEmpty {
                 try files.results.append(batch.resultBytes)
                 try files.results.sync()
@@ -49,7 +75,20 @@ public final class OutcomeWriter: Sendable {
             }
             let committed = CommittedOutput(
                 resultsBytes: files.results.length, errorsBytes: files.errors.length)
-            try store.commit(batch.rows(output: committed), job: jobID)
+            // Cache entries are recorded in the commit of their lines or a later one, never an earlier
+            // one, so an entry never points past the committed length. They wait for
+            // `cacheEntriesPerWrite` of them: each entry of a random 64-bit key dirties its own page
+            // of the table, so inserting them a commit's few at a time would write a page to the WAL
+            // per answer. A crash loses the entries not yet written: those answers are misses later
+            // (sent again), never wrong.
+            var rows = batch.rows(output: committed, source: cacheSource, resultsStart: resultsStart)
+            files.cacheEntries.append(contentsOf: rows.cacheEntries)
+            rows.cacheEntries = []
+            if files.cacheEntries.count >= Self.cacheEntriesPerWrite {
+                rows.cacheEntries = files.cacheEntries.sorted { $0.key < $1.key }
+                files.cacheEntries = []
+            }
+            try store.commit(rows, job: jobID)
         }
     }
 }

@@ -23,6 +23,7 @@ extension JobReport {
         report.add(
             stats: stats, usage: summary.usage, prices: prices, batchUsage: summary.batchUsage,
             lines: summary.lines)
+        report.add(savings: try await store.cacheSavings(job: job.id), prices: prices)
         let files = OutputFiles(input: job.inputPath)
         let finished = report
         let committed = job.committedOutput.errorsBytes

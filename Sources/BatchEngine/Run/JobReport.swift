@@ -45,6 +45,8 @@ public struct JobReport: Codable, Sendable, Equatable {
     public var linesByTier: LinesByTier?
     public var time: TimeSplit?
     public var timeline: [TimelinePoint]?
+    /// Lines answered without sending (the answer cache, or another line of the job): ``CacheReport``.
+    public var cache: CacheReport?
 
     /// Tokens summed over one model's answers (all integers), beside what batchd estimated before
     /// sending them: `estimatedTokens` is what the lane charged its tokens-per-minute budget for
@@ -74,7 +76,7 @@ public struct JobReport: Codable, Sendable, Equatable {
         case requestsPerSecond = "requests_per_second"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
-        case lanes, cost, time, timeline
+        case lanes, cost, time, timeline, cache
         case batchCost = "batch_cost"
         case batchTokens = "batch_tokens"
         case linesByTier = "lines_by_tier"

@@ -141,7 +141,9 @@ public final class JobRunner: Sendable {
                 settings.requestTimeout(job: job.settings, endpoint: job.endpoint, model: model)
             }, uploadPolicy: env.settings.uploadPolicy,
             clock: env.clock)
-        let recorder = OutcomeRecorder(store: env.store, jobID: jobID, results: results, errors: errors)
+        let cache = try await cacheLookup(job, resultsPath: files.results)
+        let recorder = OutcomeRecorder(
+            store: env.store, jobID: jobID, results: results, errors: errors, cacheSource: cache?.source)
         var loop = DispatchLoop(
             jobID: jobID, endpointName: endpoint.name, settings: job.settings,
             weight: FairShare.weight(priority: job.priority), input: current.fingerprint,
@@ -153,6 +155,7 @@ public final class JobRunner: Sendable {
             env.settings.resolved(job: job.settings, endpoint: job.endpoint, model: nil)
             .embeddingInputsPerRequest ?? Settings.defaultEmbeddingInputsPerRequest
         loop.pageSize = max(loop.pageSize, 2 * min(pack, Settings.maximumEmbeddingInputsPerRequest))
+        loop.cache = cache?.lookup
         loop.runStats = try await RunStatsRecorder.load(job: jobID, store: env.store, metrics: env.metrics)
         let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self)
         let alreadyDraining = signals.withLock { signals in
@@ -170,6 +173,7 @@ public final class JobRunner: Sendable {
         let outcome =
             alreadyDraining || offloadDrained
             ? .drained : try await loop.run(events: events, continuation: continuation)
+        try await recorder.writer.flushCacheEntries()
         if case .drained = outcome, userStop == .cancel {
             try await cancelRemoteBatches(endpoint: endpoint, logger: logger)
             _ = try await CancelledLines.write(store: env.store, job: jobID, writer: recorder.writer)

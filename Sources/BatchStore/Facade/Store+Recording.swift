@@ -29,6 +29,10 @@ public struct OutcomeCommit: Sendable {
     public var delta = JobCounts()
     /// The output files' lengths once this commit's lines are in them.
     public var output: CommittedOutput
+    /// Answers for the cache, pointing at lines this commit covers.
+    public var cacheEntries: [CacheEntry] = []
+    /// Requests answered from the cache, and their answers' tokens, per model.
+    public var savings: [String: (hits: Int, usage: TokenUsage)] = [:]
 
     public init(output: CommittedOutput) {
         self.output = output
@@ -66,6 +70,10 @@ extension Store {
             }
             for (model, entry) in commit.batchUsage {
                 try tx.addBatchUsage(job: id, model: model, requests: entry.requests, usage: entry.usage)
+            }
+            try tx.insertCacheEntries(commit.cacheEntries)
+            for (model, entry) in commit.savings {
+                try tx.addCacheSavings(job: id, model: model, hits: entry.hits, usage: entry.usage)
             }
             try tx.recordProgress(job: id, output: commit.output, delta: commit.delta)
         }
