@@ -100,20 +100,11 @@ struct MetricsScrapeTests {
 
             // Both running jobs' lanes have requests in flight, the third job is queued.
             var during = ""
-            let deadline = ContinuousClock.now + .seconds(60)
-            while true {
+            try await waitUntil("a scrape showing two lanes in flight and a queued job") {
                 during = try await scrape(client, port: port)
                 let inFlight = Self.value(during, "batchd_lane_in_flight").filter { $0 > 0 }
-                if inFlight.count == 2, Self.value(during, "batchd_jobs", [#"state="running""#]) == [2],
-                    Self.value(during, "batchd_jobs", [#"state="queued""#]) == [1]
-                {
-                    break
-                }
-                guard ContinuousClock.now < deadline else {
-                    Issue.record("the scrape never showed two lanes in flight and a queued job:\n\(during)")
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(100))
+                return inFlight.count == 2 && Self.value(during, "batchd_jobs", [#"state="running""#]) == [2]
+                    && Self.value(during, "batchd_jobs", [#"state="queued""#]) == [1]
             }
             for model in ["gpt-4o-mini", "text-embedding-3-small"] {
                 let lane = [#"endpoint="default""#, #"model="\#(model)""#]
@@ -142,12 +133,10 @@ struct MetricsScrapeTests {
                 try (1...3).allSatisfy { try folder.job($0)?.state == .completed }
             }
             // Jobs by state are at most a second old: scrape until the count read after the end.
-            var after = try await scrape(client, port: port)
-            let end = ContinuousClock.now + .seconds(30)
-            while Self.value(after, "batchd_jobs", [#"state="completed""#]) != [3], ContinuousClock.now < end
-            {
-                try await Task.sleep(for: .milliseconds(200))
+            var after = ""
+            try await waitUntil("a scrape counting three completed jobs", timeout: .seconds(30)) {
                 after = try await scrape(client, port: port)
+                return Self.value(after, "batchd_jobs", [#"state="completed""#]) == [3]
             }
             #expect(Self.value(after, "batchd_jobs", [#"state="completed""#]) == [3])
             #expect(Self.value(after, "batchd_pending_lines") == [0])

@@ -104,37 +104,12 @@ extension QueueTransaction {
     }
 
     func addCacheSavings(job: Int64, model: String, hits: Int, usage: TokenUsage) throws {
-        try connection.statement(
-            """
-            INSERT INTO cache_savings (job_id, model, hits, prompt_tokens, completion_tokens, total_tokens)
-            VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (job_id, model) DO UPDATE SET hits = hits + excluded.hits,
-                prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-                completion_tokens = completion_tokens + excluded.completion_tokens,
-                total_tokens = total_tokens + excluded.total_tokens
-            """
-        ).bind(job, model, hits, usage.promptTokens, usage.completionTokens, usage.totalTokens).run()
+        try addModelUsage(.savings, job: job, model: model, requests: hits, usage: usage)
     }
 
     /// Requests of `job` answered from the cache, and their tokens, per model (`requests`: hits).
     public func cacheSavings(job: Int64?) throws -> [ModelUsage] {
-        let filter = job == nil ? "" : "WHERE job_id = ?"
-        let statement = try connection.statement(
-            """
-            SELECT model, SUM(hits), SUM(prompt_tokens), SUM(completion_tokens), SUM(total_tokens)
-            FROM cache_savings \(filter) GROUP BY model ORDER BY model
-            """)
-        if let job { try statement.bind(job) }
-        var rows: [ModelUsage] = []
-        while try statement.step() {
-            rows.append(
-                ModelUsage(
-                    model: statement.string(0), requests: statement.int(1),
-                    usage: TokenUsage(
-                        promptTokens: statement.int(2), completionTokens: statement.int(3),
-                        totalTokens: statement.int(4))))
-        }
-        return rows
+        try modelUsage(.savings, job: job)
     }
 
     func cacheStats() throws -> CacheStats {

@@ -16,36 +16,12 @@ public struct TierLines: Sendable, Equatable {
 extension QueueTransaction {
     /// Adds one batch of Batch-API answers' token usage for `model` (the batch subset of `job_usage`).
     public func addBatchUsage(job: Int64, model: String, requests: Int, usage: TokenUsage) throws {
-        try connection.statement(
-            """
-            INSERT INTO job_batch_usage (job_id, model, requests, prompt_tokens, completion_tokens, total_tokens)
-            VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (job_id, model) DO UPDATE SET requests = requests + excluded.requests,
-                prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-                completion_tokens = completion_tokens + excluded.completion_tokens,
-                total_tokens = total_tokens + excluded.total_tokens
-            """
-        ).bind(job, model, requests, usage.promptTokens, usage.completionTokens, usage.totalTokens).run()
+        try addModelUsage(.batch, job: job, model: model, requests: requests, usage: usage)
     }
 
     /// Token usage of `job`'s Batch-API answers, per model.
     public func batchUsage(job: Int64) throws -> [ModelUsage] {
-        let statement = try connection.statement(
-            """
-            SELECT model, requests, prompt_tokens, completion_tokens, total_tokens FROM job_batch_usage
-            WHERE job_id = ? ORDER BY model
-            """)
-        try statement.bind(job)
-        var rows: [ModelUsage] = []
-        while try statement.step() {
-            rows.append(
-                ModelUsage(
-                    model: statement.string(0), requests: statement.int(1),
-                    usage: TokenUsage(
-                        promptTokens: statement.int(2), completionTokens: statement.int(3),
-                        totalTokens: statement.int(4))))
-        }
-        return rows
+        try modelUsage(.batch, job: job)
     }
 
     /// How `job`'s done lines were answered: a done line that is still tied to a remote batch got

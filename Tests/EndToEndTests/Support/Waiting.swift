@@ -3,13 +3,13 @@ import Foundation
 
 @testable import BatchStore
 
-/// Waits for a condition observed in another process (the database, the simulator's counters),
-/// checking every 50 ms, failing after `timeout`.
+/// Waits for a condition observed in another process (the database, the simulator's counters, a
+/// scrape), checking every 50 ms, failing after `timeout`.
 func waitUntil(
-    _ what: String, timeout: Duration = .seconds(60), _ condition: () throws -> Bool
+    _ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
-    while try !condition() {
+    while try await !condition() {
         guard ContinuousClock.now < deadline else { throw WaitTimeout(what: what) }
         try await Task.sleep(for: .milliseconds(50))
     }
