@@ -40,6 +40,9 @@ public struct ConfigFile: Codable, Sendable, Equatable {
     public var prices: [String: PriceTable.Entry]? = nil
     /// How old a cached answer may be and still be reused (`30d`, `12h`; ``TimeSpan``; default 30 days).
     public var cacheMaxAge: String? = nil
+    /// Whether cached answers also keep a deflated copy of their `response` in the database, so a
+    /// hit survives its results file being deleted or changed (default false).
+    public var cacheKeepBodies: Bool? = nil
 
     public init(
         settings: JobSettings = JobSettings(), endpoints: [String: EndpointEntry] = [:],
@@ -60,12 +63,13 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         case maxUploadBytes = "max_upload_bytes"
         case prices
         case cacheMaxAge = "cache_max_age"
+        case cacheKeepBodies = "cache_keep_bodies"
     }
 
     /// The keys of the top level besides the job settings'.
     static let ownKeys = [
         "default_endpoint", "endpoints", "watch", "allowed_file_roots", "max_upload_bytes", "prices",
-        "cache_max_age",
+        "cache_max_age", "cache_keep_bodies",
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -80,6 +84,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         watch = try container.decodeIfPresent(WatchEntry.self, forKey: .watch)
         prices = try container.decodeIfPresent([String: PriceTable.Entry].self, forKey: .prices)
         cacheMaxAge = try container.decodeIfPresent(String.self, forKey: .cacheMaxAge)
+        cacheKeepBodies = try container.decodeIfPresent(Bool.self, forKey: .cacheKeepBodies)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -91,6 +96,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         try container.encodeIfPresent(watch, forKey: .watch)
         try container.encodeIfPresent(prices, forKey: .prices)
         try container.encodeIfPresent(cacheMaxAge, forKey: .cacheMaxAge)
+        try container.encodeIfPresent(cacheKeepBodies, forKey: .cacheKeepBodies)
     }
 
     /// One named endpoint, and the settings of the jobs' lanes on it.

@@ -48,7 +48,7 @@ indirect enum KeySchema: Sendable {
         [
             "default_endpoint": .value, "endpoints": .names(endpoint), "watch": watch,
             "allowed_file_roots": .value, "max_upload_bytes": .value, "prices": .names(price),
-            "cache_max_age": .value,
+            "cache_max_age": .value, "cache_keep_bodies": .value,
         ],
         settings: JobSettings.sendingKeys
             + [

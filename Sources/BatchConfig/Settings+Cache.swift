@@ -9,6 +9,10 @@ extension Settings {
         file.cacheMaxAge.flatMap { TimeSpan($0) } ?? Self.defaultCacheMaxAge
     }
 
+    /// Whether answers cached from now on keep a deflated copy of their `response` in the
+    /// database: the config's `cache_keep_bodies`, else false.
+    public var cacheKeepBodies: Bool { file.cacheKeepBodies ?? false }
+
     /// Whether a job reuses earlier answers: its own `cache`, else the config's, else `auto`.
     public func cacheMode(job: JobSettings) -> CacheMode {
         job.cache ?? file.settings.cache ?? .auto

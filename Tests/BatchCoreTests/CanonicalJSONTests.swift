@@ -56,7 +56,31 @@ struct CanonicalJSONTests {
         #expect(!applies(.auto, .chatCompletions, #"{"model":"m","temperature":"0"}"#))
         #expect(applies(.always, .chatCompletions, #"{"model":"m"}"#))
         #expect(!applies(.off, .embeddings, #"{"model":"e","input":"x"}"#))
-        #expect(!applies(.always, .audioTranscriptions, #"{"model":"w","file":"a.mp3"}"#))
         #expect(!applies(.always, .imagesGenerations, #"{"model":"i","prompt":"p"}"#))
+        #expect(!applies(.always, .audioSpeech, #"{"model":"t","input":"hi","voice":"v"}"#))
+        #expect(!applies(.always, .imagesEdits, #"{"model":"i","image":"a.png","prompt":"p"}"#))
+    }
+
+    @Test("transcriptions and translations: auto unless temperature above 0; always even then")
+    func uploadPolicy() {
+        #expect(applies(.auto, .audioTranscriptions, #"{"model":"w","file":"a.mp3"}"#))
+        #expect(applies(.auto, .audioTranslations, #"{"model":"w","file":"a.mp3","temperature":0}"#))
+        #expect(applies(.auto, .audioTranscriptions, #"{"model":"w","file":"a.mp3","temperature":"0"}"#))
+        #expect(!applies(.auto, .audioTranscriptions, #"{"model":"w","file":"a.mp3","temperature":0.2}"#))
+        #expect(!applies(.auto, .audioTranslations, #"{"model":"w","file":"a.mp3","temperature":"0.4"}"#))
+        #expect(applies(.always, .audioTranscriptions, #"{"model":"w","file":"a.mp3","temperature":0.2}"#))
+        #expect(!applies(.off, .audioTranscriptions, #"{"model":"w","file":"a.mp3"}"#))
+    }
+
+    @Test("objects already in key order, nested ones out of it, duplicate keys: one pass, one form")
+    func inPlaceOrdering() {
+        #expect(
+            canonical(#"{"a":1,"b":{"d":2,"c":[{"f":1,"e":2}]},"c":3}"#)
+                == #"{"a":1,"b":{"c":[{"e":2,"f":1}],"d":2},"c":3}"#)
+        #expect(canonical(#"{"ab":1,"a":2}"#) == #"{"a":2,"ab":1}"#)
+        #expect(
+            canonical(#"{"b":{"y":1,"x":2},"a":{"q":1,"p":2}}"#) == #"{"a":{"p":2,"q":1},"b":{"x":2,"y":1}}"#)
+        #expect(canonical(#"{"a":1,"a":2}"#) == canonical(#"{ "a" : 1 , "a" : 2 }"#))
+        #expect(canonical(#"{"z":{},"y":[],"x":""}"#) == #"{"x":"","y":[],"z":{}}"#)
     }
 }

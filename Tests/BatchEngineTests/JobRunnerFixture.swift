@@ -34,9 +34,11 @@ struct RunnerFixture {
             path: path, settings: options)
     }
 
-    func environment(_ transport: any HTTPTransport, lease: Duration = .seconds(30)) -> RunEnvironment {
+    func environment(
+        _ transport: any HTTPTransport, lease: Duration = .seconds(30), config: ConfigFile = ConfigFile()
+    ) -> RunEnvironment {
         RunEnvironment(
-            store: store, settings: Settings(environment: ["OPENAI_BASE_URL": Self.baseURL]),
+            store: store, settings: Settings(file: config, environment: ["OPENAI_BASE_URL": Self.baseURL]),
             transport: transport,
             clock: clock, logger: Logger(label: "batchd.test") { _ in SwiftLogNoOpLogHandler() },
             identity: RunOwner(
@@ -44,9 +46,11 @@ struct RunnerFixture {
             lease: lease, random: { 0 })
     }
 
-    func runner(_ job: JobRecord, _ transport: any HTTPTransport, lease: Duration = .seconds(30)) -> JobRunner
-    {
-        JobRunner(jobID: job.id, environment: environment(transport, lease: lease))
+    func runner(
+        _ job: JobRecord, _ transport: any HTTPTransport, lease: Duration = .seconds(30),
+        config: ConfigFile = ConfigFile()
+    ) -> JobRunner {
+        JobRunner(jobID: job.id, environment: environment(transport, lease: lease, config: config))
     }
 
     func job(_ id: Int64) throws -> JobRecord? {

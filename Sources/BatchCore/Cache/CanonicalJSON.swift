@@ -24,6 +24,17 @@ public enum CanonicalJSON {
     private struct Writer {
         let bytes: UnsafeRawBufferPointer
         var pos = 0
+        /// The members of the objects being written, innermost last: each one's key (in `bytes`)
+        /// and where it lies in the output, from just after its object's opening brace.
+        var members: [Member] = []
+        /// A copy of an object's members while they are put in key order.
+        var scratch: [UInt8] = []
+
+        struct Member {
+            var key: Range<Int>
+            var start: Int
+            var end: Int
+        }
 
         init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -101,15 +112,21 @@ public enum CanonicalJSON {
             }
         }
 
+        /// Writes the object at `pos` in place: its members go to `out` in the order read, and are
+        /// moved into key order only when they are not in it already (one copy of the object's
+        /// bytes), so no member costs an allocation of its own.
         mutating func object(into out: inout [UInt8], depth: Int) -> Bool {
             pos += 1
             skipSpace()
-            var members: [(key: Range<Int>, value: [UInt8])] = []
             if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") {
                 pos += 1
                 out.append(contentsOf: "{}".utf8)
                 return true
             }
+            out.append(UInt8(ascii: "{"))
+            let objectStart = out.count
+            let base = members.count
+            defer { members.removeSubrange(base...) }
             while true {
                 skipSpace()
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\""), let key = string() else {
@@ -119,31 +136,58 @@ public enum CanonicalJSON {
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { return false }
                 pos += 1
                 skipSpace()
-                var value: [UInt8] = []
-                guard self.value(into: &value, depth: depth + 1) else { return false }
-                members.append((key, value))
+                let start = out.count
+                out.append(contentsOf: bytes[key])
+                out.append(UInt8(ascii: ":"))
+                guard self.value(into: &out, depth: depth + 1) else { return false }
+                members.append(Member(key: key, start: start - objectStart, end: out.count - objectStart))
                 skipSpace()
                 guard pos < bytes.count else { return false }
                 let byte = bytes[pos]
                 pos += 1
                 if byte == UInt8(ascii: "}") { break }
                 guard byte == UInt8(ascii: ",") else { return false }
+                out.append(UInt8(ascii: ","))
             }
-            let bytes = self.bytes
-            if members.count > 1 {
-                members.sort { lhs, rhs in
-                    bytes[lhs.key].lexicographicallyPrecedes(bytes[rhs.key])
+            if !inKeyOrder(members[base...]) {
+                let bytes = self.bytes
+                var sorted = Array(members[base...])
+                sorted.sort { lhs, rhs in bytes[lhs.key].lexicographicallyPrecedes(bytes[rhs.key]) }
+                scratch.removeAll(keepingCapacity: true)
+                scratch.append(contentsOf: out[objectStart...])
+                out.removeSubrange(objectStart...)
+                for (index, member) in sorted.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: scratch[member.start..<member.end])
                 }
-            }
-            out.append(UInt8(ascii: "{"))
-            for (index, member) in members.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: bytes[member.key])
-                out.append(UInt8(ascii: ":"))
-                out.append(contentsOf: member.value)
             }
             out.append(UInt8(ascii: "}"))
             return true
+        }
+
+        /// Whether `members`' keys are in strictly increasing byte order.
+        private func inKeyOrder(_ members: ArraySlice<Member>) -> Bool {
+            var previous: Range<Int>? = nil
+            for member in members {
+                if let previous, !Self.precedes(bytes, previous, member.key) { return false }
+                previous = member.key
+            }
+            return true
+        }
+
+        /// Whether the bytes of `lhs` come strictly before those of `rhs`.
+        @inline(__always)
+        private static func precedes(_ bytes: UnsafeRawBufferPointer, _ lhs: Range<Int>, _ rhs: Range<Int>)
+            -> Bool
+        {
+            let count = min(lhs.count, rhs.count)
+            var index = 0
+            while index < count {
+                let (left, right) = (bytes[lhs.lowerBound + index], bytes[rhs.lowerBound + index])
+                if left != right { return left < right }
+                index += 1
+            }
+            return lhs.count < rhs.count
         }
     }
 }

@@ -22,12 +22,24 @@ public enum AnswerKey {
 
     /// The key of a request to `target` with `body` (raw JSON), or nil when the body is not JSON.
     public static func of(target: String, body: UnsafeRawBufferPointer) -> Int64? {
-        guard let canonical = CanonicalJSON.canonical(body) else { return nil }
+        of(prefix: prefix(target: target), body: body)
+    }
+
+    /// The hasher after the version tag and `target`: the same for every line of one target, so a
+    /// page of lines hashes it once (``of(prefix:body:)``).
+    public static func prefix(target: String) -> FingerprintHasher {
         var hasher = FingerprintHasher()
         var head = Array("batchd-answer-1\n".utf8)
         head.append(contentsOf: target.utf8)
         head.append(0x0A)
         head.withUnsafeBytes { hasher.update($0) }
+        return hasher
+    }
+
+    /// The key of a request whose target is hashed in `prefix` (``prefix(target:)``), with `body`.
+    public static func of(prefix: FingerprintHasher, body: UnsafeRawBufferPointer) -> Int64? {
+        guard let canonical = CanonicalJSON.canonical(body) else { return nil }
+        var hasher = prefix
         canonical.withUnsafeBytes { hasher.update($0) }
         return Int64(bitPattern: hasher.finalize())
     }

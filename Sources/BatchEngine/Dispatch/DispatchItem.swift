@@ -21,6 +21,10 @@ public struct DispatchItem: Sendable {
     public var latency: Duration?
     /// How the line may be packed, read from its body when it was loaded; nil: it is sent alone.
     public var packing: Packing?
+    /// Where the line's `body` lies, found when it was loaded from a line whose hash matched
+    /// ingest's (``LineBody``); the sender uses it once the line it reads back has that hash
+    /// again. Nil: the sender parses the line.
+    public var bodyRange: Range<Int>?
     /// A pack's lines, in order; empty for a line sent alone.
     public var members: [DispatchItem] = []
     /// The answer bytes it was expected to bring when it started (``DispatchState`` budgets them).

@@ -75,14 +75,21 @@ public struct RequestSender: Sendable {
                 return .inputModified(
                     "line \(request.line) no longer holds the bytes ingested: its hash differs")
             }
-            guard case .success(let parsed) = parser.parse(line), parsed.customID == request.customID,
-                parsed.model == request.model, parsed.path.rawValue == request.path
-            else {
-                return .inputModified(
-                    "line \(request.line) no longer holds the request with custom_id \(request.customID)")
+            if request.lineHash != nil, let range = item.bodyRange, range.upperBound <= line.count,
+                let known = APIPath(rawValue: request.path)
+            {
+                // The ingested line (its hash again): its body's place was found when it was loaded.
+                (body, path) = (Array(line[range]), known)
+            } else {
+                guard case .success(let parsed) = parser.parse(line), parsed.customID == request.customID,
+                    parsed.model == request.model, parsed.path.rawValue == request.path
+                else {
+                    return .inputModified(
+                        "line \(request.line) no longer holds the request with custom_id \(request.customID)")
+                }
+                body = Array(line[parsed.bodyRange])
+                path = parsed.path
             }
-            body = Array(line[parsed.bodyRange])
-            path = parsed.path
         } catch {
             return .inputModified("line \(request.line) cannot be read back: \(error)")
         }

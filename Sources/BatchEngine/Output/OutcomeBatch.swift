@@ -18,8 +18,9 @@ public struct OutcomeBatch: Sendable {
     public var batchUsage: [String: (requests: Int, usage: TokenUsage)] = [:]
     /// Counter increments for the job's row.
     public var delta = JobCounts()
-    /// Answers for the cache: each line's key, and where it lies in ``resultBytes``.
-    public var cacheEntries: [(key: Int64, offset: Int, length: Int, lineHash: UInt32)] = []
+    /// Answers for the cache: each line's key, where it lies in ``resultBytes``, and the line (the
+    /// same storage as in ``resultBytes``: kept bodies are made from it).
+    public var cacheEntries: [(key: Int64, offset: Int, length: Int, lineHash: UInt32, line: [UInt8])] = []
     /// Lines answered from the cache or from another line of the job, and their tokens, per model.
     public var savings: [String: (hits: Int, usage: TokenUsage)] = [:]
     /// How many of ``finished`` are such lines (never sent: not counted by the dispatch state).
@@ -28,14 +29,18 @@ public struct OutcomeBatch: Sendable {
     public init() {}
 
     /// The rows it changes, once its lines are in files of these committed lengths; its cache
-    /// entries point into `source`, whose results file was `resultsStart` long before its lines.
-    func rows(output: CommittedOutput, source: Int64? = nil, resultsStart: Int64 = 0) -> OutcomeCommit {
+    /// entries point into `source`, whose results file was `resultsStart` long before its lines,
+    /// and keep the bodies `keptBody` makes of their lines (none without it).
+    func rows(
+        output: CommittedOutput, source: Int64? = nil, resultsStart: Int64 = 0,
+        keptBody: (([UInt8]) -> [UInt8]?)? = nil
+    ) -> OutcomeCommit {
         var commit = OutcomeCommit(output: output)
         if let source {
             commit.cacheEntries = cacheEntries.map {
                 CacheEntry(
                     key: $0.key, source: source, offset: resultsStart + Int64($0.offset), length: $0.length,
-                    lineHash: $0.lineHash)
+                    lineHash: $0.lineHash, keptBody: keptBody?($0.line))
             }
         }
         commit.savings = savings

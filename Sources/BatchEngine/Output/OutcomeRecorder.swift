@@ -27,10 +27,11 @@ public final class OutcomeRecorder {
 
     public init(
         store: Store, jobID: Int64, results: sending OutputFile, errors: sending OutputFile,
-        cacheSource: Int64? = nil
+        cacheSource: Int64? = nil, keepBodies: Bool = false
     ) {
         self.writer = OutcomeWriter(
-            store: store, jobID: jobID, results: results, errors: errors, cacheSource: cacheSource)
+            store: store, jobID: jobID, results: results, errors: errors, cacheSource: cacheSource,
+            keepBodies: keepBodies)
         self.reuse = cacheSource == nil ? nil : AnswerReuse()
         self.jobID = jobID
     }
@@ -55,7 +56,7 @@ public final class OutcomeRecorder {
         if succeeded {
             if let reuse, let answer = reuse.noteAnswered(line: line, output: output) {
                 batch.cacheEntries.append(
-                    (answer.key, batch.resultBytes.count, output.count, LineHash.of(output)))
+                    (answer.key, batch.resultBytes.count, output.count, LineHash.of(output), output))
                 batch.resultBytes.append(contentsOf: output)
                 for follower in answer.followers {
                     guard

@@ -20,6 +20,8 @@ public final class OutcomeWriter: Sendable {
         let errors: OutputFile
         /// Cache entries of committed lines not recorded yet (see ``commitBlocking(_:)``).
         var cacheEntries: [CacheEntry] = []
+        /// Deflates the answers kept in the database; nil unless ``OutcomeWriter/keepBodies``.
+        let deflater: KeptBody.Deflater?
     }
 
     /// Cache entries are recorded once this many wait, and at the end of the run
@@ -32,15 +34,21 @@ public final class OutcomeWriter: Sendable {
     /// The answer source (``Store/openAnswerSource(job:path:device:inode:now:)``) the results file's
     /// cached answers are recorded under; nil: nothing is cached.
     let cacheSource: Int64?
+    /// Whether cache entries keep a deflated copy of their answer (`cache_keep_bodies`).
+    let keepBodies: Bool
 
     public init(
         store: Store, jobID: Int64, results: sending OutputFile, errors: sending OutputFile,
-        cacheSource: Int64? = nil
+        cacheSource: Int64? = nil, keepBodies: Bool = false
     ) {
         self.store = store
         self.jobID = jobID
         self.cacheSource = cacheSource
-        self.files = Mutex(Files(results: results, errors: errors))
+        self.keepBodies = keepBodies
+        self.files = Mutex(
+            Files(
+                results: results, errors: errors,
+                deflater: keepBodies && cacheSource != nil ? KeptBody.Deflater() : nil))
     }
 
     /// Writes and commits `batch` off the threads that run tasks (two `fdatasync`s and a SQLite
@@ -81,7 +89,10 @@ public final class OutcomeWriter: Sendable {
             // of the table, so inserting them a commit's few at a time would write a page to the WAL
             // per answer. A crash loses the entries not yet written: those answers are misses later
             // (sent again), never wrong.
-            var rows = batch.rows(output: committed, source: cacheSource, resultsStart: resultsStart)
+            let deflater = files.deflater
+            var rows = batch.rows(
+                output: committed, source: cacheSource, resultsStart: resultsStart,
+                keptBody: deflater.map { deflater in { deflater.body(ofLine: $0) } })
             files.cacheEntries.append(contentsOf: rows.cacheEntries)
             rows.cacheEntries = []
             if files.cacheEntries.count >= Self.cacheEntriesPerWrite {

@@ -143,7 +143,8 @@ public final class JobRunner: Sendable {
             clock: env.clock)
         let cache = try await cacheLookup(job, resultsPath: files.results)
         let recorder = OutcomeRecorder(
-            store: env.store, jobID: jobID, results: results, errors: errors, cacheSource: cache?.source)
+            store: env.store, jobID: jobID, results: results, errors: errors, cacheSource: cache?.source,
+            keepBodies: env.settings.cacheKeepBodies)
         var loop = DispatchLoop(
             jobID: jobID, endpointName: endpoint.name, settings: job.settings,
             weight: FairShare.weight(priority: job.priority), input: current.fingerprint,

@@ -18,15 +18,7 @@ extension Store {
     /// The entries of `keys` whose runs began at or after `notBefore` (older ones are misses).
     public func cachedAnswers(keys: [Int64], notBefore: Timestamp) async throws -> [Int64: CachedAnswer] {
         guard !keys.isEmpty else { return [:] }
-        return try await reading { tx in
-            var found: [Int64: CachedAnswer] = [:]
-            for key in keys where found[key] == nil {
-                if let entry = try tx.cachedAnswer(key: key), entry.createdAt >= notBefore {
-                    found[key] = entry
-                }
-            }
-            return found
-        }
+        return try await reading { try $0.cachedAnswers(keys: keys, notBefore: notBefore) }
     }
 
     /// Records `entries` (lines already committed) in one transaction, on the calling thread (the

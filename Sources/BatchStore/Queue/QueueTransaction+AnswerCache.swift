@@ -14,11 +14,15 @@ public struct CachedAnswer: Sendable, Equatable {
     public var lineHash: UInt32
     /// When the run that wrote it began (the entry is at least this old).
     public var createdAt: Timestamp
+    /// The answer's `response`, deflated, when it was kept (`cache_keep_bodies`): used when the
+    /// line is gone or changed (see ``Migrations/v11KeptBodies``).
+    public var keptBody: [UInt8]?
 
     public init(
         source: Int64, path: String, device: UInt64, inode: UInt64, offset: Int64, length: Int,
-        lineHash: UInt32, createdAt: Timestamp
+        lineHash: UInt32, createdAt: Timestamp, keptBody: [UInt8]? = nil
     ) {
+        self.keptBody = keptBody
         self.source = source
         self.path = path
         self.device = device
@@ -37,8 +41,13 @@ public struct CacheEntry: Sendable, Equatable {
     public var offset: Int64
     public var length: Int
     public var lineHash: UInt32
+    /// The answer's `response`, deflated, to keep in the database (`cache_keep_bodies`); nil: not kept.
+    public var keptBody: [UInt8]?
 
-    public init(key: Int64, source: Int64, offset: Int64, length: Int, lineHash: UInt32) {
+    public init(
+        key: Int64, source: Int64, offset: Int64, length: Int, lineHash: UInt32, keptBody: [UInt8]? = nil
+    ) {
+        self.keptBody = keptBody
         self.key = key
         self.source = source
         self.offset = offset
@@ -71,21 +80,34 @@ extension QueueTransaction {
         return connection.lastInsertRowID
     }
 
-    func cachedAnswer(key: Int64) throws -> CachedAnswer? {
+    /// The entries of `keys` whose runs began at or after `notBefore`: one prepared statement, the
+    /// keys probed in increasing order (neighbouring pages of the table are read once).
+    func cachedAnswers(keys: [Int64], notBefore: Timestamp) throws -> [Int64: CachedAnswer] {
         let statement = try connection.statement(
             """
-            SELECT c.source, s.path, s.device, s.inode, c.offset, c.length, c.line_hash, s.created_at
-            FROM answer_cache AS c JOIN answer_sources AS s ON s.id = c.source WHERE c.key = ?
+            SELECT c.source, s.path, s.device, s.inode, c.offset, c.length, c.line_hash, s.created_at, b.body
+            FROM answer_cache AS c JOIN answer_sources AS s ON s.id = c.source
+            LEFT JOIN answer_bodies AS b ON b.key = c.key AND b.source = c.source
+            WHERE c.key = ?
             """)
-        try statement.bind(key, at: 1)
         defer { statement.reset() }
-        guard try statement.step() else { return nil }
-        return CachedAnswer(
-            source: statement.int64(0), path: statement.string(1),
-            device: UInt64(bitPattern: statement.int64(2)), inode: UInt64(bitPattern: statement.int64(3)),
-            offset: statement.int64(4), length: statement.int(5),
-            lineHash: UInt32(truncatingIfNeeded: statement.int64(6)),
-            createdAt: Timestamp(milliseconds: statement.int64(7)))
+        var found: [Int64: CachedAnswer] = [:]
+        var previous: Int64? = nil
+        for key in keys.sorted() where key != previous {
+            previous = key
+            statement.reset()
+            try statement.bind(key, at: 1)
+            guard try statement.step() else { continue }
+            let createdAt = Timestamp(milliseconds: statement.int64(7))
+            guard createdAt >= notBefore else { continue }
+            found[key] = CachedAnswer(
+                source: statement.int64(0), path: statement.string(1),
+                device: UInt64(bitPattern: statement.int64(2)), inode: UInt64(bitPattern: statement.int64(3)),
+                offset: statement.int64(4), length: statement.int(5),
+                lineHash: UInt32(truncatingIfNeeded: statement.int64(6)), createdAt: createdAt,
+                keptBody: statement.optionalBlob(8))
+        }
+        return found
     }
 
     /// Records `entries`; an entry replaces the one of its key (a fresh answer wins over an old or
@@ -100,6 +122,16 @@ extension QueueTransaction {
                 entry.key, entry.source, entry.offset, entry.length, Int64(Int32(bitPattern: entry.lineHash))
             ).run()
             statement.reset()
+        }
+        let kept = entries.filter { $0.keptBody != nil }
+        guard !kept.isEmpty else { return }
+        // A body is used only with the entry of its own source: an entry replaced later by one
+        // without a body leaves this one unused until its source is pruned.
+        let bodies = try connection.statement(
+            "INSERT OR REPLACE INTO answer_bodies (key, source, body) VALUES (?, ?, ?)")
+        for entry in kept {
+            try bodies.bind(entry.key, entry.source, entry.keptBody).run()
+            bodies.reset()
         }
     }
 
@@ -131,6 +163,9 @@ extension QueueTransaction {
 
     /// Forgets the entries of sources whose runs began before `cutoff`, and those sources.
     func pruneCache(before cutoff: Timestamp) throws -> (entries: Int, sources: Int) {
+        try connection.statement(
+            "DELETE FROM answer_bodies WHERE source IN (SELECT id FROM answer_sources WHERE created_at < ?)"
+        ).bind(cutoff.milliseconds).run()
         try connection.statement(
             "DELETE FROM answer_cache WHERE source IN (SELECT id FROM answer_sources WHERE created_at < ?)"
         ).bind(cutoff.milliseconds).run()

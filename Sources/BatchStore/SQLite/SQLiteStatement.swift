@@ -33,6 +33,10 @@ public final class SQLiteStatement {
             case let value as Double: rc = sqlite3_bind_double(handle, position, value)
             case let value as Bool: rc = sqlite3_bind_int64(handle, position, value ? 1 : 0)
             case let value as String: rc = sqlite3_bind_text(handle, position, value, -1, SQLITE_TRANSIENT)
+            case let value as [UInt8]:
+                rc = value.withUnsafeBytes {
+                    sqlite3_bind_blob(handle, position, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT)
+                }
             default: rc = SQLITE_MISMATCH
             }
             guard rc == SQLITE_OK else { throw error(rc) }
@@ -73,6 +77,14 @@ public final class SQLiteStatement {
 
     public func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
 
+    /// The bytes of a blob column, or nil when it is NULL.
+    public func optionalBlob(_ column: Int32) -> [UInt8]? {
+        guard !isNull(column) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard count > 0, let bytes = sqlite3_column_blob(handle, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: count))
+    }
+
     /// Throws the connection's error unless `rc` is `SQLITE_OK`.
     @inline(__always) func check(_ rc: Int32) throws {
         guard rc == SQLITE_OK else { throw error(rc) }
@@ -91,6 +103,7 @@ extension Int32: SQLiteValue {}
 extension Double: SQLiteValue {}
 extension Bool: SQLiteValue {}
 extension String: SQLiteValue {}
+extension [UInt8]: SQLiteValue {}
 
 /// SQLite's "copy the bytes now" destructor, which Swift cannot import as a macro.
 let SQLITE_TRANSIENT = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)

@@ -2,7 +2,7 @@
 public enum Migrations {
     public static let all: [Migration] = [
         v1Initial, v2RequestCost, v3LeanRequests, v4LineHash, v5StopRequest, v6LaneBudgets, v7ErrorsSwap,
-        v8RunStats, v9RemoteBatches, v10AnswerCache, v10BatchUsage,
+        v8RunStats, v9RemoteBatches, v10AnswerCache, v10BatchUsage, v11KeptBodies,
     ]
 
     /// Jobs, their requests (one row per valid input line; bodies stay in the input file) and
