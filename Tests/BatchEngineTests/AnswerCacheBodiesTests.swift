@@ -172,9 +172,13 @@ struct AnswerCacheBodiesTests {
         _ = try await run(
             "audio-4.jsonl", [transcription("s", file: "a.wav", temperature: 0.6)], transport: sampledAgain)
         #expect(sampledAgain.requests.count == 1, "auto does not reuse sampled transcriptions")
+        // With --cache (always) a sampled transcription is cached too: its copy is not sent again.
+        _ = try await run(
+            "audio-5.jsonl", [transcription("s", file: "a.wav", temperature: 0.6)],
+            options: JobSettings(cache: .always), transport: Self.heard())
         let always = Self.heard()
         _ = try await run(
-            "audio-5.jsonl", [transcription("s", file: "copy-of-a.wav", temperature: 0.6)],
+            "audio-6.jsonl", [transcription("s", file: "copy-of-a.wav", temperature: 0.6)],
             options: JobSettings(cache: .always), transport: always)
         #expect(always.requests.isEmpty)
     }

@@ -46,7 +46,9 @@ enum KeptBody {
     /// The `response` `kept` was deflated from, or nil when it does not inflate (or grows too large).
     static func inflate(_ kept: [UInt8]) -> [UInt8]? {
         var input = ByteBuffer(bytes: kept)
-        guard var output = try? input.decompress(with: .deflate(), maxSize: inflatedLimit) else { return nil }
+        guard var output = try? input.decompress(with: .deflate(), maxSize: inflatedLimit),
+            output.readableBytes > 0
+        else { return nil }
         return output.readBytes(length: output.readableBytes)
     }
 
