@@ -55,6 +55,36 @@ struct AsyncHTTPTransportTests {
         }
     }
 
+    @Test("an answer of megabytes arrives whole, its length as announced; over the limit it fails")
+    func largeAnswerWhole() async throws {
+        try await withSimulator { transport, base in
+            let inputs = (0..<64).map { "input \($0)" }
+            let body = try JSONSerialization.data(
+                withJSONObject: ["model": "text-embedding-3-small", "input": inputs, "dimensions": 1536])
+            let request = OutboundRequest(
+                url: base + "/v1/embeddings", headers: ["Content-Type": "application/json"], body: Array(body)
+            )
+            let answer = try await transport.send(request, timeout: .seconds(10))
+            #expect(answer.status == 200)
+            #expect(answer.body.count > 1 << 20)
+            #expect(answer.headers["content-length"] == String(answer.body.count))
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any])
+            #expect((object["data"] as? [Any])?.count == 64)
+
+            let small = AsyncHTTPTransport(connectionsPerHost: 1, maximumResponseBytes: answer.body.count - 1)
+            await #expect {
+                _ = try await small.send(request, timeout: .seconds(10))
+            } throws: { error in
+                (error as? TransportFailure)?.message == "the answer was larger than the limit"
+            }
+            let exact = AsyncHTTPTransport(connectionsPerHost: 1, maximumResponseBytes: answer.body.count)
+            #expect(try await exact.send(request, timeout: .seconds(10)).body == answer.body)
+            try await small.shutdown()
+            try await exact.shutdown()
+        }
+    }
+
     @Test("credentials reach the server")
     func authenticated() async throws {
         try await withSimulator({ $0.apiKey = "k-123" }) { transport, base in

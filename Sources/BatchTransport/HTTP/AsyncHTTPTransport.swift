@@ -41,8 +41,7 @@ public final class AsyncHTTPTransport: StreamingHTTPTransport {
         do {
             let response = try await client.execute(
                 outbound, timeout: .milliseconds(timeout.wholeMillisecondsRoundedUp))
-            var body = try await response.body.collect(upTo: maximumResponseBytes)
-            let bytes = body.readBytes(length: body.readableBytes) ?? []
+            let bytes = try await Self.collectBytes(response, upTo: maximumResponseBytes)
             return HTTPAnswer(
                 status: Int(response.status.code),
                 headers: HTTPHeaderFields(response.headers.map { (name: $0.name, value: $0.value) }),
