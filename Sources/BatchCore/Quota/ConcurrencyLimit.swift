@@ -26,18 +26,25 @@
 /// - **Startup** (a cap nobody configured). The window opens at ``initialWindow`` and grows by one
 ///   per success (it doubles every round trip) while each judged round's goodput is at least
 ///   ``startupGain`` above the best so far; the first round that is not ends startup, and the
-///   window goes back to where the best round began.
+///   window goes back to where the best round began. Startup overshoots (the window doubles
+///   within the round that ends it), so after one judged round there the first probe goes down;
+///   if that loses, the next goes up at once.
 /// - **Cruise.** The window stays for ``cruiseRounds`` judged rounds, then probes.
 /// - **Probe up.** The window widens by ``probeStep`` (at least one request, at most the cap);
 ///   the next two rounds are not judged (``settleRounds``: their answers were sent before the
-///   change, or met a server queue still at the old window), the one after is.
-///   At least ``probeMargin`` more goodput keeps the wider window and probes up again; less (the
-///   server no longer gains from more requests, their latency grows for nothing) goes back and
-///   probes down.
+///   change, or met a server queue still at the old window), the ones after are.
+///   At least ``probeMargin`` more goodput in each of two judged rounds keeps the wider window
+///   and probes up again; less in either (the server no longer gains from more requests, their
+///   latency grows for nothing) goes back and probes down.
 /// - **Probe down.** The window narrows to 80 % (not below ``minimumWindow``). A goodput no more
-///   than ``probeMargin`` lower keeps the narrower window (as many answers a second, each sooner)
-///   and probes down again; a real loss goes back and cruises, and the next
-///   ``restAfterLoss`` cycles probe up only.
+///   than ``probeMargin`` lower in either of two judged rounds keeps the narrower window (as many
+///   answers a second, each sooner) and probes down again; a loss in both (or a loss of more than
+///   ``clearLoss`` in the first) goes back and cruises, and the next ``restAfterLoss`` cycles
+///   probe up only. A window whose latency is within ``unloadedMargin`` of the least any round
+///   saw (the server's unloaded latency) does not probe down: narrower can only complete less.
+/// - **Noise.** A round of 16–64 answers measures goodput to a few percent, about the margins;
+///   judging each probe on two rounds, the harder way for each direction (the lesser for up, the
+///   greater for down), keeps lucky rounds from ratcheting the window up past the knee.
 /// - **429.** The window drops to one request and grows by one per success back to where it was
 ///   (the end of a pause never releases the whole backlog at once); then it measures afresh. A
 ///   429 is a rate signal, which the lane's budgets act on, not a measure of the server's speed.
@@ -53,18 +60,19 @@
 /// | 2     | 20 → 40 | 20      | 37 ms   | 800 /s  | ≥ 1.1 × 562: startup goes on                       |
 /// | 3     | 40 → 20 | 40      | 71 ms   | 800 /s  | < 1.1 × 800: startup ends, back to 20 (round 2's)  |
 /// | 4–5   | 20      | 20      | 25 ms   | 800 /s  | not judged: sent or queued before the change       |
-/// | 6–11  | 20 → 25 | 20      | 25 ms   | 800 /s  | cruise; after 6 judged rounds, probe up            |
-/// | 12–13 | 25      | 25      | 31 ms   | 800 /s  | not judged                                         |
-/// | 14    | 25 → 16 | 25      | 31 ms   | 800 /s  | < 1.03 × 800: no gain, back, and probe down        |
-/// | 15–16 | 16      | 16      | 20 ms   | 800 /s  | not judged                                         |
-/// | 17    | 16 → 13 | 16      | 20 ms   | 800 /s  | ≥ 0.97 × 800: keep 16, probe down again            |
-/// | 18–19 | 13      | 16      | 20 ms   | 650 /s  | not judged                                         |
-/// | 20    | 13 → 16 | 16      | 20 ms   | 650 /s  | < 0.97 × 800: a loss, back to 16; cruise           |
+/// | 6     | 20 → 16 | 20      | 25 ms   | 800 /s  | one cruise round after startup, then probe down    |
+/// | 7–8   | 16      | 16      | 20 ms   | 800 /s  | not judged                                         |
+/// | 9     | 16      | 16      | 20 ms   | 800 /s  | ≥ 0.97 × 800: keep 16; at the least latency (20    |
+/// |       |         |         |         |         | ms) narrower cannot gain: no probe down, cruise    |
+/// | 10–14 | 16      | 16      | 20 ms   | 800 /s  | cruise                                             |
+/// | 15    | 16 → 20 | 16      | 20 ms   | 800 /s  | after 6 judged rounds, probe up                    |
+/// | 16–17 | 20      | 20      | 25 ms   | 800 /s  | not judged                                         |
+/// | 18    | 20 → 16 | 20      | 25 ms   | 800 /s  | < 1.03 × 800: no gain, back; 16 is unloaded, so no |
+/// |       |         |         |         |         | probe down: cruise                                 |
 ///
-/// It then stays at 16, the knee (800 requests a second at the unloaded 20 ms), and for the next
-/// 3 cycles probes up only (to 20, not kept). Against a batching server (20 ms + 2 ms per request
-/// in service, up to 64) each step up completes more than 3 % more, and the window goes to the
-/// cap, probing 51 now and then.
+/// It then stays at 16, the knee (800 requests a second at the unloaded 20 ms), probing 20 now
+/// and then. Against a batching server (20 ms + 2 ms per request in service, up to 64) each step
+/// up completes more than 3 % more, and the window goes to the cap, probing 51 now and then.
 public struct ConcurrencyLimit: Sendable, Equatable {
     /// Where the window is in its cycle.
     public enum Phase: Sendable, Equatable {
@@ -120,6 +128,10 @@ public struct ConcurrencyLimit: Sendable, Equatable {
     public static let probeStep = 1.25
     public static let cruiseRounds = 6
     public static let restAfterLoss = 3
+    /// A probe down whose first judged round loses more than this goes back without a second.
+    public static let clearLoss = 0.09
+    /// A latency within this of the least seen is the server's unloaded latency.
+    public static let unloadedMargin = 0.10
     /// Rounds not judged after the window moved: the first one's answers were sent before the
     /// move, the second's met a server queue that had not yet drained or filled to the new window.
     public static let settleRounds = 2
@@ -136,10 +148,24 @@ public struct ConcurrencyLimit: Sendable, Equatable {
     /// Startup's best round: its goodput and the window it began with.
     private var best: (goodput: Double, window: Int)?
     /// The goodput of the window before a probe (and that window).
-    private var reference: (goodput: Double, window: Int)?
+    private var reference: (goodput: Double, window: Int, latencyMs: Double)?
+    /// The least mean latency of any round: the server's latency unloaded.
+    private var leastLatencyMs: Double?
+    /// The goodput of a probe's first judged round, when a second decides.
+    private var probeFirst: Double?
+    /// What startup's end still asks: a probe down first, then (if it loses) a probe up at once.
+    private var afterStartup = AfterStartup.none
     private var cruiseLeft = Self.cruiseRounds
     /// Cycles left that probe up only, after a probe down lost goodput.
     private var restLeft = 0
+
+    enum AfterStartup: Sendable, Equatable {
+        case none
+        /// Cruising one judged round at startup's best window, then probing down.
+        case probeDownNext
+        /// Probing down from it: a loss probes up at once.
+        case probingDown
+    }
 
     /// One round's samples.
     struct Round: Sendable, Equatable {
@@ -207,8 +233,11 @@ public struct ConcurrencyLimit: Sendable, Equatable {
         guard round.answers >= round.size else { return decision }
         let ended = round
         let rate = 1000 * Double(ended.inFlightSum) / ended.latencySumMs
-        (goodput, latencyMs) = (rate, ended.latencySumMs / Double(ended.answers))
-        let judged = endRound(goodput: rate, began: ended.window, filled: ended.filled)
+        let meanLatency = ended.latencySumMs / Double(ended.answers)
+        (goodput, latencyMs) = (rate, meanLatency)
+        leastLatencyMs = min(leastLatencyMs ?? meanLatency, meanLatency)
+        let judged = endRound(
+            goodput: rate, latencyMs: meanLatency, began: ended.window, filled: ended.filled)
         round = Round(size: max(window, Self.minimumRoundSize), window: window)
         return judged ?? decision
     }
@@ -223,7 +252,7 @@ public struct ConcurrencyLimit: Sendable, Equatable {
         window = 1
         phase = .recovering
         round = Round(size: Self.minimumRoundSize, window: 1)
-        (skipRounds, best, reference) = (0, nil, nil)
+        (skipRounds, best, reference, afterStartup) = (0, nil, nil, .none)
         if recoveryTarget <= 1 { finishRecovery() }
     }
 
@@ -234,7 +263,8 @@ public struct ConcurrencyLimit: Sendable, Equatable {
     }
 
     /// Judges a round that ended: nil when it changed nothing.
-    private mutating func endRound(goodput: Double, began: Int, filled: Bool) -> Decision? {
+    private mutating func endRound(goodput: Double, latencyMs: Double, began: Int, filled: Bool) -> Decision?
+    {
         guard phase != .held, phase != .recovering else { return nil }
         if skipRounds > 0 {
             skipRounds -= 1
@@ -248,6 +278,8 @@ public struct ConcurrencyLimit: Sendable, Equatable {
             if let best, goodput < best.goodput * (1 + Self.startupGain) {
                 move(to: best.window, phase: .cruising)
                 reference = nil
+                cruiseLeft = 1
+                afterStartup = .probeDownNext
                 return .startupEnded
             }
             best = (goodput, began)
@@ -256,23 +288,35 @@ public struct ConcurrencyLimit: Sendable, Equatable {
             // The window's goodput, smoothed over its cruise rounds.
             let smoothed =
                 reference.map { $0.window == window ? ($0.goodput + goodput) / 2 : goodput } ?? goodput
-            reference = (smoothed, window)
+            let smoothedLatency =
+                reference.map { $0.window == window ? ($0.latencyMs + latencyMs) / 2 : latencyMs }
+                ?? latencyMs
+            reference = (smoothed, window, smoothedLatency)
             cruiseLeft -= 1
             guard cruiseLeft <= 0 else { return nil }
+            if afterStartup == .probeDownNext {
+                afterStartup = .probingDown
+                return probeDown()
+            }
             if window < cap {
-                move(to: max(window + 1, Int((Double(window) * Self.probeStep).rounded())), phase: .probingUp)
+                move(to: Self.widened(window), phase: .probingUp)
                 return .probing
             }
             return probeDown()
         case .probingUp:
             guard let before = reference else { return nil }
-            if goodput >= before.goodput * (1 + Self.probeMargin) {
-                reference = (goodput, window)
+            let gains = goodput >= before.goodput * (1 + Self.probeMargin)
+            if gains, probeFirst == nil {
+                probeFirst = goodput  // a second round must gain too
+                return nil
+            }
+            let probed = min(probeFirst ?? goodput, goodput)
+            probeFirst = nil
+            if gains {
+                reference = (probed, window, latencyMs)
                 restLeft = 0
                 if window < cap {
-                    move(
-                        to: max(window + 1, Int((Double(window) * Self.probeStep).rounded())),
-                        phase: .probingUp)
+                    move(to: Self.widened(window), phase: .probingUp)
                 } else {
                     cruise()
                 }
@@ -281,9 +325,23 @@ public struct ConcurrencyLimit: Sendable, Equatable {
             return probeDown() ?? .reverted
         case .probingDown:
             guard let before = reference else { return nil }
-            if goodput >= before.goodput * (1 - Self.probeMargin) {
-                reference = (goodput, window)
+            let holds = goodput >= before.goodput * (1 - Self.probeMargin)
+            if !holds, probeFirst == nil, goodput >= before.goodput * (1 - Self.clearLoss) {
+                probeFirst = goodput  // a second round may still hold
+                return nil
+            }
+            let probed = max(probeFirst ?? goodput, goodput)
+            probeFirst = nil
+            let followsStartup = afterStartup == .probingDown
+            afterStartup = .none
+            if probed >= before.goodput * (1 - Self.probeMargin) {
+                reference = (probed, window, latencyMs)
                 return probeDown() ?? .kept
+            }
+            if followsStartup, before.window < cap {
+                // Startup found no gain wider, and narrower loses: try a little wider at once.
+                move(to: Self.widened(before.window), phase: .probingUp)
+                return .reverted
             }
             restLeft = Self.restAfterLoss
             move(to: before.window, phase: .cruising)
@@ -297,7 +355,9 @@ public struct ConcurrencyLimit: Sendable, Equatable {
     private mutating func probeDown() -> Decision? {
         let from = reference?.window ?? window
         let floor = min(Self.minimumWindow, cap)
-        if restLeft > 0 || from <= floor {
+        let latency = reference?.latencyMs ?? latencyMs ?? .infinity
+        let unloaded = leastLatencyMs.map { latency <= $0 * (1 + Self.unloadedMargin) } ?? false
+        if restLeft > 0 || from <= floor || unloaded {
             restLeft = max(0, restLeft - 1)
             let moved = window != from
             move(to: from, phase: .cruising)
@@ -310,6 +370,11 @@ public struct ConcurrencyLimit: Sendable, Equatable {
         return .probing
     }
 
+    /// A probe up's window: ``probeStep`` wider, at least one more.
+    public static func widened(_ window: Int) -> Int {
+        max(window + 1, Int((Double(window) * probeStep).rounded()))
+    }
+
     private mutating func cruise() {
         phase = .cruising
         cruiseLeft = Self.cruiseRounds
@@ -319,6 +384,7 @@ public struct ConcurrencyLimit: Sendable, Equatable {
     /// judged.
     private mutating func move(to window: Int, phase: Phase) {
         let moved = window != self.window
+        probeFirst = nil
         self.window = max(1, min(cap, window))
         self.phase = phase
         if phase == .cruising { cruiseLeft = Self.cruiseRounds }

@@ -50,10 +50,10 @@ struct ConcurrencyLimitTests {
         #expect(
             rows == [
                 "4→20 562 grew", "20→40 800 grew", "40→20 800 startupEnded", "20→20 800 unchanged",
-                "20→20 800 unchanged", "20→20 800 unchanged", "20→20 800 unchanged", "20→20 800 unchanged",
-                "20→20 800 unchanged", "20→20 800 unchanged", "20→25 800 probing", "25→25 800 unchanged",
-                "25→25 800 unchanged", "25→16 800 probing", "16→16 800 unchanged", "16→16 800 unchanged",
-                "16→13 800 probing", "13→13 650 unchanged", "13→13 650 unchanged", "13→16 650 reverted",
+                "20→20 800 unchanged", "20→16 800 probing", "16→16 800 unchanged", "16→16 800 unchanged",
+                "16→16 800 kept", "16→16 800 unchanged", "16→16 800 unchanged", "16→16 800 unchanged",
+                "16→16 800 unchanged", "16→16 800 unchanged", "16→20 800 probing", "20→20 800 unchanged",
+                "20→20 800 unchanged", "20→16 800 reverted", "16→16 800 unchanged", "16→16 800 unchanged",
             ], "\(rows)")
     }
 
@@ -125,28 +125,64 @@ struct ConcurrencyLimitTests {
         #expect(Set(windows.dropFirst(128)).count == 1, "\(Set(windows))")
     }
 
-    @Test("a probe up is kept when goodput rises by 3 %, reverted (then a probe down) when it does not")
+    /// Runs rounds until the window probes up.
+    static func untilProbingUp(_ limit: inout ConcurrencyLimit, latency: (Int) -> Double) {
+        while limit.phase != .probingUp { Self.round(&limit, latency: latency) }
+    }
+
+    @Test("a probe up is kept when two judged rounds gain 3 %, reverted when one does not")
     func probeUp() {
-        var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
-        // Goodput grows with the window up to 20 requests, then plateaus: startup ends at 20.
+        // Goodput grows with the window up to 20 requests, then plateaus: the window settles at 20.
         let latency: (Int) -> Double = { 20 * max(1, Double($0) / 20) }
-        while limit.phase == .startup { Self.round(&limit, latency: latency) }
-        while limit.phase == .cruising { Self.round(&limit, latency: latency) }
-        #expect(limit.phase == .probingUp)
-        let probed = limit.window
-        #expect(probed == 25, "20 × 1.25")
+        var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
+        Self.untilProbingUp(&limit, latency: latency)
+        #expect(limit.window == 25, "20 × 1.25")
         Self.round(&limit, latency: latency)  // not judged (settling)
         Self.round(&limit, latency: latency)
-        #expect(Self.round(&limit, latency: latency) == [.probing], "no gain: back, and down")
-        #expect(limit.phase == .probingDown && limit.window == 16)
-        // A server that gains from 25: the next probe up is kept.
+        #expect(Self.round(&limit, latency: latency) == [.reverted], "no gain: back at once")
+        #expect(limit.phase == .cruising && limit.window == 20, "20 is unloaded: no probe down")
+        // A server that gains from 25: kept after its second judged round, and probes up again.
         var gaining = ConcurrencyLimit(cap: 64, cautiousStart: true)
-        while gaining.phase != .probingUp { Self.round(&gaining, latency: latency) }
+        Self.untilProbingUp(&gaining, latency: latency)
         let faster: (Int) -> Double = { 20 * max(1, Double($0) / 24) }
         Self.round(&gaining, latency: faster)
         Self.round(&gaining, latency: faster)
+        #expect(Self.round(&gaining, latency: faster).isEmpty, "one round that gains is not enough")
         #expect(Self.round(&gaining, latency: faster) == [.kept])
         #expect(gaining.window == 31 && gaining.phase == .probingUp, "and probes up again")
+        // One lucky round (latency 10 % lower) and one true one: back.
+        var lucky = ConcurrencyLimit(cap: 64, cautiousStart: true)
+        Self.untilProbingUp(&lucky, latency: latency)
+        Self.round(&lucky, latency: latency)
+        Self.round(&lucky, latency: latency)
+        #expect(Self.round(&lucky, latency: { latency($0) * 0.9 }).isEmpty)
+        #expect(Self.round(&lucky, latency: latency) == [.reverted], "the lesser of the two decides")
+        #expect(lucky.window == 20)
+    }
+
+    @Test("a probe down holds when either judged round holds; startup's end probes down first")
+    func probeDown() {
+        // A plateau at 16 reached from 40: startup ends at 20 and probes down to 16 at once.
+        var limit = ConcurrencyLimit(cap: 64, cautiousStart: true)
+        while limit.phase == .startup { Self.round(&limit, latency: Self.plateau) }
+        #expect(limit.window == 20 && limit.phase == .cruising)
+        Self.round(&limit, latency: Self.plateau)
+        Self.round(&limit, latency: Self.plateau)
+        #expect(Self.round(&limit, latency: Self.plateau) == [.probing], "one cruise round, then down")
+        #expect(limit.phase == .probingDown && limit.window == 16)
+        Self.round(&limit, latency: Self.plateau)
+        Self.round(&limit, latency: Self.plateau)
+        // An unlucky round (5 % slower) first: a second round decides, and it holds.
+        #expect(Self.round(&limit, latency: { Self.plateau($0) * 1.05 }).isEmpty)
+        #expect(Self.round(&limit, latency: Self.plateau) == [.kept], "the greater of the two decides")
+        #expect(limit.window == 16 && limit.phase == .cruising, "at the unloaded latency: no lower")
+        // A batching server: startup's probe down loses, and the next probe goes up at once.
+        var batching = ConcurrencyLimit(cap: 256, cautiousStart: true)
+        while batching.phase == .startup { Self.round(&batching, latency: Self.batching) }
+        let ended = batching.window
+        while batching.phase != .probingDown { Self.round(&batching, latency: Self.batching) }
+        while batching.phase == .probingDown { Self.round(&batching, latency: Self.batching) }
+        #expect(batching.phase == .probingUp && batching.window == ConcurrencyLimit.widened(ended))
     }
 
     @Test("a 429 while cruising: one request, back to the window by one per success, then measured afresh")
