@@ -45,4 +45,22 @@ struct CompletionInboxTests {
         #expect(wakeups.count.withLock { $0 } == 1)
         #expect(inbox.takeAll().map(\.item.request.line).sorted() == Array(1...200))
     }
+
+    @Test("a quiet inbox posts nothing; leaving quiet posts once for what waited")
+    func quiet() {
+        let wakeups = Wakeups()
+        let inbox = CompletionInbox { wakeups.count.withLock { $0 += 1 } }
+        inbox.setQuiet(true)
+        for line in 1...3 { inbox.deliver(DispatchStateTests.item(line), .cancelled) }
+        #expect(wakeups.count.withLock { $0 } == 0, "paced: the loop takes them at its own wakeup")
+        #expect(inbox.takeAll().map(\.item.request.line) == [1, 2, 3])
+        inbox.deliver(DispatchStateTests.item(4), .cancelled)
+        inbox.setQuiet(false)
+        #expect(wakeups.count.withLock { $0 } == 1, "an answer that waited is not left behind")
+        inbox.deliver(DispatchStateTests.item(5), .cancelled)
+        #expect(wakeups.count.withLock { $0 } == 1, "already posted")
+        #expect(inbox.takeAll().count == 2)
+        inbox.setQuiet(false)
+        #expect(wakeups.count.withLock { $0 } == 1, "nothing waiting: nothing posted")
+    }
 }

@@ -1,7 +1,8 @@
 import BatchCore
-import BatchEngine
 import BatchStore
 import Testing
+
+@testable import BatchEngine
 
 @Suite("DispatchState")
 struct DispatchStateTests {
@@ -29,6 +30,32 @@ struct DispatchStateTests {
         var items: [DispatchItem] = []
         while let item = state.next(now: now) { items.append(item) }
         return items
+    }
+
+    @Test("answers may wait for the next budget wakeup only while every queued lane waits on time")
+    func answersMayWait() {
+        func paced(concurrency: Int, items: Int) -> (DispatchState, sent: [DispatchItem]) {
+            var state = DispatchState(lowWatermark: 10) { _ in
+                LaneSettings(concurrency: concurrency, rpm: 6_000)
+            }
+            state.load((1...items).map { Self.item($0) }, now: Self.now)
+            let sent = Self.drainReady(&state)
+            return (state, sent)
+        }
+        // 100 a second: the budget, not the window, holds the lane once its bucket is spent.
+        var (state, sent) = paced(concurrency: 1_000, items: 300)
+        #expect(sent.count < 300 && state.readyCount > 0)
+        #expect(state.answersMayWait(now: Self.now, within: .seconds(1)))
+        #expect(!state.answersMayWait(now: Self.now, within: .zero), "the wakeup is later than that")
+        state.drain()
+        #expect(!state.answersMayWait(now: Self.now, within: .seconds(1)), "draining: every answer counts")
+        // The window holds the lane: a freed slot starts the next request, so answers wake the loop.
+        let (full, fullSent) = paced(concurrency: sent.count, items: 300)
+        #expect(fullSent.count == sent.count && full.lanes.isFull(Self.laneA))
+        #expect(!full.answersMayWait(now: Self.now, within: .seconds(1)))
+        // Nothing queued: the last answers end the run.
+        let (tail, _) = paced(concurrency: 1_000, items: sent.count)
+        #expect(tail.readyCount == 0 && !tail.answersMayWait(now: Self.now, within: .seconds(1)))
     }
 
     @Test("lanes are served round-robin")

@@ -6,6 +6,10 @@ import Synchronization
 /// inbox posts a ``RunEvent/completions`` event. So when answers arrive faster than the loop runs,
 /// one wakeup hands the loop all of them, instead of one event (and one trip through the loop) per
 /// answer. Results come out in the order they were delivered.
+///
+/// While the loop holds it ``quiet`` (sending is paced: answers free slots nobody waits for, see
+/// ``DispatchState/answersMayWait(now:within:)``), a delivery posts nothing: the loop takes the
+/// answers at its next budget wakeup, one trip for all of them instead of one per answer.
 final class CompletionInbox: Sendable {
     typealias Completion = (item: DispatchItem, result: RequestSender.Result)
 
@@ -13,6 +17,8 @@ final class CompletionInbox: Sendable {
         var waiting: [Completion] = []
         /// Whether a `.completions` event was posted that the loop has not answered yet.
         var posted = false
+        /// Whether deliveries wait for the loop's own wakeup.
+        var quiet = false
     }
 
     private let state = Mutex(State())
@@ -27,8 +33,21 @@ final class CompletionInbox: Sendable {
     func deliver(_ item: DispatchItem, _ result: RequestSender.Result) {
         let post = state.withLock { state in
             state.waiting.append((item, result))
-            defer { state.posted = true }
-            return !state.posted
+            guard !state.posted, !state.quiet else { return false }
+            state.posted = true
+            return true
+        }
+        if post { wake() }
+    }
+
+    /// Holds deliveries for the loop's next wakeup (`true`), or lets each first one post again
+    /// (`false`; answers that waited meanwhile post at once).
+    func setQuiet(_ quiet: Bool) {
+        let post = state.withLock { state in
+            state.quiet = quiet
+            guard !quiet, !state.posted, !state.waiting.isEmpty else { return false }
+            state.posted = true
+            return true
         }
         if post { wake() }
     }

@@ -152,6 +152,8 @@ struct DispatchLoop {
                         if let candidate, candidate < deadline { deadline = candidate }
                     }
                     timer.arm(at: deadline, clock: env.clock) { continuation.yield(.tick) }
+                    // Paced: answers wait for the budget wakeup armed above (within 2 × the slack).
+                    inbox.setQuiet(state.answersMayWait(now: now, within: Self.pacingSlack * 2))
                     guard let event = await iterator.next() else { break }
                     now = env.clock.now
                     switch event {
@@ -170,18 +172,20 @@ struct DispatchLoop {
                             logger.info("draining", metadata: ["in_flight": "\(state.inFlight)"])
                         }
                     case .completions:
-                        for (item, result) in inbox.takeAll() {
-                            handle(
-                                item, result, state: &state, reachability: &reachability,
-                                policy: policy(item), now: now)
-                        }
-                        absorbReuse(into: &state, now: now)
+                        break  // taken below, as after every event
                     case .committed:
                         if let done = commit {
                             commit = nil
                             try await done.finish(into: &state)
                         }
                     }
+                    // Every wakeup takes the answers waiting: a quiet inbox posts none of its own.
+                    for (item, result) in inbox.takeAll() {
+                        handle(
+                            item, result, state: &state, reachability: &reachability, policy: policy(item),
+                            now: now)
+                    }
+                    absorbReuse(into: &state, now: now)
                 }
             } catch {
                 // The commit still running holds the output files: let it end before the run fails.

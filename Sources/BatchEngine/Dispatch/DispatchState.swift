@@ -224,6 +224,27 @@ public struct DispatchState: Sendable {
         return earliest
     }
 
+    /// Whether answers may wait for the next budget wakeup instead of waking the loop each: every
+    /// lane with requests queued waits on time (its budget or a pause, not a free slot) and its
+    /// wakeup is due within `within`. An answer then frees a slot nobody is waiting for, so it is
+    /// handled, with the others of those milliseconds, at that wakeup (at most `within` later).
+    ///
+    /// False while draining or stopped, with nothing queued (the last answers end the run), or when
+    /// some lane is held by its window (a freed slot starts its next request).
+    public func answersMayWait(now: Timestamp, within: Duration) -> Bool {
+        guard !draining, stopReason == nil else { return false }
+        let latest = now.advanced(by: within)
+        var anyQueued = false
+        for (key, queue) in queues where !queue.isEmpty {
+            guard let head = candidate(in: key),
+                let wake = lanes.wakeup(lane: key, cost: head.cost, now: now),
+                wake > now, wake <= latest
+            else { return false }
+            anyQueued = true
+        }
+        return anyQueued
+    }
+
     /// Whether the run is over: nothing in flight, and nothing left to send or no sending allowed.
     /// Answers awaiting their commit do not count: the caller commits them after the run.
     public var isFinished: Bool {
