@@ -10,7 +10,8 @@ import Foundation
 /// `--concurrency` connections where `batchctl run` allows four times its concurrency for several
 /// lanes), `--concurrency` at a time, and nothing else: no job file, no database, no scheduling.
 /// The client CPU it takes per request is the floor under what `batchctl run` can reach on the
-/// same machine against the same server.
+/// same machine against the same server. `--rate` paces the starts (one every 1/rate seconds), as
+/// a lane's budget paces them, for the floor of paced sending.
 @main
 struct HTTPFloor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,11 +26,14 @@ struct HTTPFloor: AsyncParsableCommand {
     var concurrency = 64
     @Option(help: "Send this file's bytes as the JSON body instead of a small chat request.")
     var bodyFile: String?
+    @Option(help: "Start at most this many requests a second (default: as fast as answers come).")
+    var rate: Double?
 
     func validate() throws {
         guard requests >= 1, concurrency >= 1 else {
             throw ValidationError("--requests and --concurrency must be at least 1")
         }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0") }
     }
 
     func run() async throws {
@@ -41,14 +45,27 @@ struct HTTPFloor: AsyncParsableCommand {
         let request = OutboundRequest(
             url: url, headers: ["Content-Type": "application/json", "Authorization": "Bearer floor"],
             body: body)
-        let failed = try await withThrowingTaskGroup(of: Bool.self) { group in
+        let failed =
+            if let rate {
+                try await Self.paced(request, through: transport, requests: requests, rate: rate)
+            } else {
+                try await Self.closedLoop(
+                    request, through: transport, requests: requests, concurrency: concurrency)
+            }
+        try await transport.shutdown()
+        print("batchd-http-floor: \(requests) requests, \(failed) failed")
+        if failed > 0 { throw ExitCode.failure }
+    }
+
+    /// `concurrency` in flight, the next sent as each answer comes: how many failed.
+    static func closedLoop(
+        _ request: OutboundRequest, through transport: AsyncHTTPTransport, requests: Int, concurrency: Int
+    ) async throws -> Int {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
             var (started, failed) = (0, 0)
             func send() {
                 started += 1
-                group.addTask {
-                    let answer = try? await transport.send(request, timeout: .seconds(30))
-                    return answer?.isSuccess ?? false
-                }
+                group.addTask { await Self.succeeds(request, through: transport) }
             }
             while started < min(concurrency, requests) { send() }
             while let succeeded = try await group.next() {
@@ -57,8 +74,27 @@ struct HTTPFloor: AsyncParsableCommand {
             }
             return failed
         }
-        try await transport.shutdown()
-        print("batchd-http-floor: \(requests) requests, \(failed) failed")
-        if failed > 0 { throw ExitCode.failure }
+    }
+
+    /// Request i started at `i / rate` seconds, whatever is in flight: how many failed.
+    static func paced(
+        _ request: OutboundRequest, through transport: AsyncHTTPTransport, requests: Int, rate: Double
+    ) async throws -> Int {
+        let clock = ContinuousClock()
+        let start = clock.now
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<requests {
+                try await clock.sleep(until: start.advanced(by: .seconds(Double(index) / rate)))
+                group.addTask { await Self.succeeds(request, through: transport) }
+            }
+            var failed = 0
+            for try await succeeded in group where !succeeded { failed += 1 }
+            return failed
+        }
+    }
+
+    static func succeeds(_ request: OutboundRequest, through transport: AsyncHTTPTransport) async -> Bool {
+        let answer = try? await transport.send(request, timeout: .seconds(30))
+        return answer?.isSuccess ?? false
     }
 }
