@@ -100,6 +100,9 @@ struct AnswerCacheBodiesTests {
         let (first, _) = try await run(
             "q.jsonl", [chat("q0", "pruned")], config: keeping, transport: Self.counting())
         try FileManager.default.removeItem(atPath: OutputFiles(input: first.inputPath).results)
+        let stats = try await fixture.store.cacheStats()
+        #expect(stats.entries == 1 && stats.keptBodies == 1, "\(stats)")
+        #expect(stats.keptBodyBytes > 0)
         fixture.clock.advance(by: .seconds(3_600))
         let pruned = try await fixture.store.pruneCache(before: fixture.clock.now)
         #expect(pruned.entries == 1)
@@ -109,6 +112,8 @@ struct AnswerCacheBodiesTests {
             return statement.int(0)
         }
         #expect(remaining == 0)
+        let after = try await fixture.store.cacheStats()
+        #expect(after.keptBodies == 0 && after.keptBodyBytes == 0)
         let again = Self.counting()
         _ = try await run("q2.jsonl", [chat("q0", "pruned")], transport: again)
         #expect(again.requests.count == 1)

@@ -2,8 +2,8 @@ import BatchSimulator
 import Foundation
 import Testing
 
-/// `batchctl rm`, `clean` and `list --state --since` end to end.
-@Suite("batchctl rm, clean, list filters", .serialized)
+/// `batchctl rm`, `clean`, `list --state --since` and `cache stats` / `cache prune` end to end.
+@Suite("batchctl rm, clean, list filters, cache stats and prune", .serialized)
 struct HousekeepingCommandTests {
     @Test("rm and clean forget jobs, never their files; list filters by state and time")
     func forgetJobs() async throws {
@@ -72,5 +72,48 @@ struct HousekeepingCommandTests {
         #expect(clean.stdout.contains("kept job 1"))
         let forced = try await folder.batchctl(["rm", "--config", config, "--force", "1"], environment: [:])
         #expect(forced.status == 0, "\(forced.stderr)")
+    }
+
+    @Test("cache stats counts entries, kept bodies and hits; prune forgets entries and bodies")
+    func cacheStatsAndPrune() async throws {
+        let sim = try await SimulatorHarness.start()
+        defer { Task { try? await sim.shutdown() } }
+        let folder = try TestFolder()
+        let config = folder.path + "/config.json"
+        try #"{"cache_keep_bodies": true}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        let lines = ["e1", "e2", "e3"].map { JobFiles.embedding($0) }.joined(separator: "\n") + "\n"
+        for name in ["first", "copy"] {
+            try lines.write(toFile: folder.path + "/\(name).jsonl", atomically: true, encoding: .utf8)
+            let run = try await folder.batchctl(
+                ["run", "--config", config, folder.path + "/\(name).jsonl"],
+                environment: sim.openAIEnvironment())
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+
+        func stats() async throws -> [String: Any] {
+            let out = try await folder.batchctl(["cache", "stats", "--json"], environment: [:])
+            #expect(out.status == 0, "\(out.stderr)")
+            return try #require(
+                try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        }
+        let before = try await stats()
+        #expect(before["entries"] as? Int == 3, "\(before)")
+        let sources = try #require(before["sources"] as? Int)
+        #expect(before["kept_bodies"] as? Int == 3)
+        #expect((before["kept_body_bytes"] as? Int ?? 0) > 0)
+        #expect(before["hits"] as? Int == 3, "the copy was answered from the cache")
+        let text = try await folder.batchctl(["cache", "stats"], environment: [:])
+        #expect(text.stdout.contains("kept bodies: 3"), "\(text.stdout)")
+
+        let young = try await folder.batchctl(["cache", "prune", "--older-than", "1h"], environment: [:])
+        #expect(young.stdout.hasPrefix("forgot 0 cache entries"), "\(young.stdout)")
+        let prune = try await folder.batchctl(
+            ["cache", "prune", "--older-than", "0s", "--json"], environment: [:])
+        let pruned = try #require(
+            try JSONSerialization.jsonObject(with: Data(prune.stdout.utf8)) as? [String: Int])
+        #expect(pruned == ["entries": 3, "sources": sources])
+        let after = try await stats()
+        #expect(after["entries"] as? Int == 0 && after["kept_bodies"] as? Int == 0)
+        #expect(after["hits"] as? Int == 3, "what was saved stays saved")
     }
 }

@@ -60,6 +60,9 @@ public struct CacheEntry: Sendable, Equatable {
 public struct CacheStats: Sendable, Equatable {
     public var entries: Int
     public var sources: Int
+    /// Compressed copies kept by `cache_keep_bodies`, and their bytes.
+    public var keptBodies: Int
+    public var keptBodyBytes: Int
     /// When the oldest and newest sources' runs began (nil when there are none).
     public var oldest: Timestamp?
     public var newest: Timestamp?
@@ -147,7 +150,8 @@ extension QueueTransaction {
     func cacheStats() throws -> CacheStats {
         let counts = try connection.statement(
             """
-            SELECT (SELECT COUNT(*) FROM answer_cache), COUNT(*), MIN(created_at), MAX(created_at)
+            SELECT (SELECT COUNT(*) FROM answer_cache), COUNT(*), MIN(created_at), MAX(created_at),
+                (SELECT COUNT(*) FROM answer_bodies), (SELECT COALESCE(SUM(LENGTH(body)), 0) FROM answer_bodies)
             FROM answer_sources
             """)
         _ = try counts.step()
@@ -155,7 +159,8 @@ extension QueueTransaction {
         var saved = TokenUsage()
         for model in models { saved += model.usage }
         return CacheStats(
-            entries: counts.int(0), sources: counts.int(1),
+            entries: counts.int(0), sources: counts.int(1), keptBodies: counts.int(4),
+            keptBodyBytes: counts.int(5),
             oldest: counts.optionalInt64(2).map(Timestamp.init(milliseconds:)),
             newest: counts.optionalInt64(3).map(Timestamp.init(milliseconds:)),
             hits: models.reduce(0) { $0 + $1.requests }, tokensSaved: saved, models: models)

@@ -29,7 +29,8 @@ struct CacheStatsCommand: AsyncParsableCommand {
             let saved = usd.map { ($0 * 1_000_000).rounded() / 1_000_000 }
             if json {
                 let view = CacheStatsView(
-                    entries: stats.entries, sources: stats.sources,
+                    entries: stats.entries, sources: stats.sources, keptBodies: stats.keptBodies,
+                    keptBodyBytes: stats.keptBodyBytes,
                     oldest: stats.oldest.map(Self.iso8601), newest: stats.newest.map(Self.iso8601),
                     hits: stats.hits, promptTokensSaved: stats.tokensSaved.promptTokens,
                     completionTokensSaved: stats.tokensSaved.completionTokens,
@@ -38,6 +39,9 @@ struct CacheStatsCommand: AsyncParsableCommand {
                 return .success
             }
             print("entries: \(stats.entries) (in \(stats.sources) runs' results files)")
+            if stats.keptBodies > 0 {
+                print("kept bodies: \(stats.keptBodies) (\(stats.keptBodyBytes) bytes compressed)")
+            }
             if let oldest = stats.oldest, let newest = stats.newest {
                 print("written: \(Self.iso8601(oldest)) to \(Self.iso8601(newest))")
             }
@@ -56,6 +60,8 @@ struct CacheStatsCommand: AsyncParsableCommand {
 struct CacheStatsView: Encodable {
     var entries: Int
     var sources: Int
+    var keptBodies: Int
+    var keptBodyBytes: Int
     var oldest: String?
     var newest: String?
     var hits: Int
@@ -66,6 +72,8 @@ struct CacheStatsView: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case entries, sources, oldest, newest, hits
+        case keptBodies = "kept_bodies"
+        case keptBodyBytes = "kept_body_bytes"
         case promptTokensSaved = "prompt_tokens_saved"
         case completionTokensSaved = "completion_tokens_saved"
         case totalTokensSaved = "total_tokens_saved"
