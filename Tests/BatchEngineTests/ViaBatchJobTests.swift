@@ -43,7 +43,8 @@ struct ViaBatchJobTests {
 
     func lines() -> String {
         let chat = (1...6).map { JobFixtures.chatLine(customID: "c\($0)") }
-        let embeddings = (1...2).map { JobFixtures.embeddingLine(customID: "e\($0)") }
+        // Distinct inputs: a repeated embedding would be answered from the cache, not batched.
+        let embeddings = (1...2).map { JobFixtures.embeddingLine(customID: "e\($0)", input: "Hello \($0)") }
         return fixture.directory.write("input.jsonl", lines: chat + embeddings)
     }
 
@@ -84,8 +85,7 @@ struct ViaBatchJobTests {
             let results = RunnerFixture.objects(OutputFiles(input: done.inputPath).results)
             #expect(results.compactMap { $0["custom_id"] as? String }.sorted() == Self.allIDs)
             #expect(simulator.batchesCreated == 1)
-            // The two embedding lines (the same input) go live, packed into one request that sends
-            // their input once.
+            // The two embedding lines go live, packed into one request.
             #expect(simulator.stats.received == 1)
             #expect(simulator.stats.embeddingRequests == 1)
         }
@@ -136,6 +136,43 @@ struct ViaBatchJobTests {
             #expect(simulator.batchesCreated == 2)
             #expect(simulator.stats.received == 0)
             #expect(try fixture.pending(job.id).isEmpty)
+        }
+    }
+
+    @Test("the cache: a repeat rides its first line's batch, batch answers are cached, a copy makes no batch")
+    func cached() async throws {
+        try await withSimulator({ ["OPENAI_BASE_URL": $0 + "/v1", "OPENAI_API_KEY": "k"] }) {
+            simulator, env in
+            // e4 repeats e1.
+            let lines = (1...4).map { JobFixtures.embeddingLine(customID: "e\($0)", input: "text \($0 % 3)") }
+            func run(_ name: String) async throws -> (JobRecord, [[String: Any]]) {
+                let job = try await fixture.submit(
+                    fixture.directory.write(name, lines: lines), options: JobSettings(via: .batch))
+                guard case .completed(let done) = try await JobRunner(jobID: job.id, environment: env).run()
+                else {
+                    Issue.record("not completed")
+                    throw CancellationError()
+                }
+                return (done, RunnerFixture.objects(OutputFiles(input: done.inputPath).results))
+            }
+            func vector(_ results: [[String: Any]], _ id: String) -> [Double]? {
+                let result = results.first { $0["custom_id"] as? String == id }
+                let body = (result?["response"] as? [String: Any])?["body"] as? [String: Any]
+                return (body?["data"] as? [[String: Any]])?.first?["embedding"] as? [Double]
+            }
+            let (first, results) = try await run("first.jsonl")
+            #expect(results.compactMap { $0["custom_id"] as? String }.sorted() == ["e1", "e2", "e3", "e4"])
+            #expect(try await fixture.store.remoteBatches(job: first.id).map(\.lines) == [3], "e4 rides once")
+            #expect(simulator.stats.received == 0, "e4 was answered from e1's batch answer, not sent live")
+            #expect(vector(results, "e4") != nil && vector(results, "e4") == vector(results, "e1"))
+            #expect(try await fixture.store.cacheSavings(job: first.id).first?.requests == 1)
+
+            let (copy, again) = try await run("copy.jsonl")
+            #expect(simulator.batchesCreated == 1, "every answer of the copy was in the cache: no batch")
+            #expect(simulator.stats.received == 0)
+            #expect(try await fixture.store.remoteBatches(job: copy.id).isEmpty)
+            #expect(again.count == 4 && vector(again, "e2") == vector(results, "e2"))
+            #expect(try await fixture.store.cacheSavings(job: copy.id).first?.requests == 4)
         }
     }
 }

@@ -20,6 +20,9 @@ struct JobOffload {
     let writer: OutcomeWriter
     let settings: JobSettings
     let workDirectory: String
+    /// The answer cache, unless the job's mode is `off`: hits and repeats are not offloaded, and
+    /// batch answers are cached (``OffloadCache``).
+    var cache: OffloadCache? = nil
 
     /// The caps parts keep under: the job's settings, never above the provider's.
     var caps: BatchCaps {
@@ -52,6 +55,7 @@ struct JobOffload {
             pollInterval: .milliseconds(
                 Int64((settings.batchPollSeconds ?? BatchAPILimits.pollSeconds) * 1000)))
         runner.keepRemoteFiles = settings.keepRemoteFiles ?? false
+        runner.cache = cache
         let configured = runner
         let unfinished =
             resumeUnfinished ? try await store.remoteBatches(job: job.id).filter { $0.step != .recorded } : []
@@ -75,20 +79,27 @@ struct JobOffload {
         var requests: [PendingRequest]
     }
 
-    /// The pending lines the Batch API takes, in parts under ``caps``.
+    /// The pending lines the Batch API takes, in parts under ``caps``; lines the cache answers, and
+    /// repeats of lines already placed, stay pending for the live run (``OffloadCache``).
     private func split() async throws -> [Part] {
         var splitter = BatchSplitter(caps: caps)
         var byLine: [Int: PendingRequest] = [:]
         var parts: [BatchPart] = []
         var after = 0
+        var placedKeys: Set<Int64> = []
         let input = try InputFile(path: job.inputPath)
         while true {
             let page = try await store.pendingPage(job: job.id, after: after, limit: 4096)
             guard let last = page.last else { break }
             after = last.line
-            for request in page {
+            let keys = page.map { request in cache?.key(of: request) }
+            let held = try await cache?.held(keys.compactMap { $0 }, store: store, now: clock.now) ?? []
+            for (request, key) in zip(page, keys) {
                 guard let path = APIPath(rawValue: request.path), endpoint.batchAPITakes(path) else {
                     continue
+                }
+                if let key {
+                    guard !held.contains(key), placedKeys.insert(key).inserted else { continue }
                 }
                 let raw = try input.read(offset: request.offset, length: request.length)
                 guard let upload = try? UploadLine.build(raw, url: endpoint.batchLineURL(for: path)) else {

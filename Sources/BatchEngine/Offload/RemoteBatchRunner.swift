@@ -23,6 +23,8 @@ public struct RemoteBatchRunner: Sendable {
     public let workDirectory: String
     public var pollInterval: Duration
     public var keepRemoteFiles = false
+    /// The answer cache: each 2xx answer is recorded with its line's key (``OffloadCache``).
+    var cache: OffloadCache? = nil
 
     public init(
         store: Store, api: any RemoteBatchAPI, endpoint: Endpoint, clock: any BatchClock, job: JobRecord,
@@ -138,13 +140,16 @@ public struct RemoteBatchRunner: Sendable {
     func recordAnswers(_ record: RemoteBatchRecord, files: [String]) async throws {
         let pending = try await store.remoteBatchPending(job: job.id, batch: record.id)
         var sorter = RemoteAnswerSorter(job: job.id, pending: pending)
+        let requests = cache == nil ? [:] : Dictionary(pending.map { ($0.line, $0) }) { first, _ in first }
         var batch = OutcomeBatch()
+        // The cache key of an answered line, when the cache keeps it.
+        let key: (Int) -> Int64? = { [cache] line in requests[line].flatMap { cache?.key(of: $0) } }
         for fileID in files {
             // Streamed: each line is sorted and written as it arrives, committed every 512 lines or
             // 4 MiB (an embedding answer may be 40 KB), so memory stays flat whatever the file's size.
             try await api.content(fileID: fileID) { line in
                 guard let sorted = sorter.sort(line) else { return }
-                Self.add(sorted, to: &batch)
+                Self.add(sorted, to: &batch, key: sorted.succeeded ? key(sorted.line) : nil)
                 if batch.finished.count >= 512 || batch.resultBytes.count + batch.errorBytes.count >= 4 << 20
                 {
                     try await writer.commit(batch)
@@ -171,8 +176,18 @@ public struct RemoteBatchRunner: Sendable {
         if !batch.isEmpty { try await writer.commit(batch) }
     }
 
-    private static func add(_ sorted: RemoteAnswerSorter.Sorted, to batch: inout OutcomeBatch) {
+    /// Adds `sorted` to `batch`; a success with a cache `key` is also a cache entry.
+    private static func add(
+        _ sorted: RemoteAnswerSorter.Sorted, to batch: inout OutcomeBatch, key: Int64? = nil
+    ) {
         if sorted.succeeded {
+            if let key {
+                batch.cacheEntries.append(
+                    (
+                        key, batch.resultBytes.count, sorted.output.count, LineHash.of(sorted.output),
+                        sorted.output
+                    ))
+            }
             batch.resultBytes += sorted.output
             batch.delta.succeeded += 1
         } else {

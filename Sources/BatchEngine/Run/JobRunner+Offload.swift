@@ -13,10 +13,9 @@ extension JobRunner {
     /// at once and returns `true`: every remote step is recorded, so the next run resumes the
     /// batches where they are. A user's cancel then reaches the provider through
     /// ``cancelRemoteBatches(endpoint:logger:)``.
-    func offloadIfAsked(_ job: JobRecord, endpoint: Endpoint, writer: OutcomeWriter, logger: Logger)
-        async throws
-        -> Bool
-    {
+    func offloadIfAsked(
+        _ job: JobRecord, endpoint: Endpoint, writer: OutcomeWriter, cache: OffloadCache?, logger: Logger
+    ) async throws -> Bool {
         let env = environment
         let settings = env.settings.resolved(job: job.settings, endpoint: job.endpoint, model: nil)
         guard let via = settings.via, via != .live else { return false }
@@ -25,7 +24,7 @@ extension JobRunner {
         let api = HTTPRemoteBatchAPI(endpoint: endpoint, transport: env.transport, clock: env.clock)
         let offload = JobOffload(
             job: job, endpoint: endpoint, store: env.store, api: api, clock: env.clock, writer: writer,
-            settings: settings, workDirectory: folder)
+            settings: settings, workDirectory: folder, cache: cache)
         logger.info("sending through the Batch API", metadata: ["via": "\(via.rawValue)"])
         let drained = try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {

@@ -170,7 +170,11 @@ public final class JobRunner: Sendable {
         let offloadDrained =
             alreadyDraining
             ? false
-            : try await offloadIfAsked(current, endpoint: endpoint, writer: recorder.writer, logger: logger)
+            : try await offloadIfAsked(
+                current, endpoint: endpoint, writer: recorder.writer,
+                cache: cache.map { OffloadCache(lookup: $0.lookup, sender: sender) }, logger: logger)
+        // The batches' answers become entries now: the live run answers their repeats from them.
+        if cache != nil { try await recorder.writer.flushCacheEntries() }
         let outcome =
             alreadyDraining || offloadDrained
             ? .drained : try await loop.run(events: events, continuation: continuation)
