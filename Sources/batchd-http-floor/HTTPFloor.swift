@@ -11,7 +11,8 @@ import Foundation
 /// lanes), `--concurrency` at a time, and nothing else: no job file, no database, no scheduling.
 /// The client CPU it takes per request is the floor under what `batchctl run` can reach on the
 /// same machine against the same server. `--rate` paces the starts (one every 1/rate seconds), as
-/// a lane's budget paces them, for the floor of paced sending.
+/// a lane's budget paces them, for the floor of paced sending; `--group K` starts them K at a time
+/// (every K/rate seconds), as a budget's coalesced wakeups do.
 @main
 struct HTTPFloor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,12 +29,15 @@ struct HTTPFloor: AsyncParsableCommand {
     var bodyFile: String?
     @Option(help: "Start at most this many requests a second (default: as fast as answers come).")
     var rate: Double?
+    @Option(help: "With --rate: start requests this many at a time, every group/rate seconds.")
+    var group = 1
 
     func validate() throws {
         guard requests >= 1, concurrency >= 1 else {
             throw ValidationError("--requests and --concurrency must be at least 1")
         }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0") }
+        guard group >= 1 else { throw ValidationError("--group must be at least 1") }
     }
 
     func run() async throws {
@@ -47,7 +51,8 @@ struct HTTPFloor: AsyncParsableCommand {
             body: body)
         let failed =
             if let rate {
-                try await Self.paced(request, through: transport, requests: requests, rate: rate)
+                try await Self.paced(
+                    request, through: transport, requests: requests, rate: rate, group: group)
             } else {
                 try await Self.closedLoop(
                     request, through: transport, requests: requests, concurrency: concurrency)
@@ -76,19 +81,21 @@ struct HTTPFloor: AsyncParsableCommand {
         }
     }
 
-    /// Request i started at `i / rate` seconds, whatever is in flight: how many failed.
+    /// Request i started at `(i - i % group) / rate` seconds, whatever is in flight: how many failed.
     static func paced(
-        _ request: OutboundRequest, through transport: AsyncHTTPTransport, requests: Int, rate: Double
+        _ request: OutboundRequest, through transport: AsyncHTTPTransport, requests: Int, rate: Double,
+        group: Int
     ) async throws -> Int {
         let clock = ContinuousClock()
         let start = clock.now
-        return try await withThrowingTaskGroup(of: Bool.self) { group in
+        return try await withThrowingTaskGroup(of: Bool.self) { tasks in
             for index in 0..<requests {
-                try await clock.sleep(until: start.advanced(by: .seconds(Double(index) / rate)))
-                group.addTask { await Self.succeeds(request, through: transport) }
+                let due = start.advanced(by: .seconds(Double(index - index % group) / rate))
+                if index % group == 0 { try await clock.sleep(until: due) }
+                tasks.addTask { await Self.succeeds(request, through: transport) }
             }
             var failed = 0
-            for try await succeeded in group where !succeeded { failed += 1 }
+            for try await succeeded in tasks where !succeeded { failed += 1 }
             return failed
         }
     }
