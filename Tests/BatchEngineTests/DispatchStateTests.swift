@@ -58,6 +58,31 @@ struct DispatchStateTests {
         #expect(tail.readyCount == 0 && !tail.answersMayWait(now: Self.now, within: .seconds(1)))
     }
 
+    @Test("a paced lane wakes once per pacing slack and starts what its budget refilled together")
+    func pacedWakeupsCoalesce() {
+        func paced(slack: Duration) -> DispatchState {
+            var state = DispatchState(lowWatermark: 10) { _ in
+                LaneSettings(concurrency: 1_000, rpm: 6_000)
+            }
+            state.pacingSlack = slack
+            state.load((1...300).map { Self.item($0) }, now: Self.now)
+            _ = Self.drainReady(&state)  // the bucket's worth
+            return state
+        }
+        // 100 a second: without slack the lane wakes for the next request, about 10 ms on.
+        let eager = paced(slack: .zero)
+        let soonest = eager.nextWakeup(now: Self.now)
+        let eagerWait = soonest.map { $0.milliseconds - Self.now.milliseconds }
+        #expect(eagerWait.map { (1...20).contains($0) } == true, "a request's time, not 100 ms")
+        // With 100 ms of slack it wakes 100 ms later and starts the ten refilled meanwhile.
+        var state = paced(slack: .milliseconds(100))
+        let wake = state.nextWakeup(now: Self.now)
+        #expect(wake == Self.now.advanced(by: .milliseconds(100)))
+        let started = Self.drainReady(&state, at: Self.now.advanced(by: .milliseconds(100)))
+        #expect((9...10).contains(started.count), "a tenth of a second's worth, \(started.count)")
+        #expect(state.readyCount > 0, "the rest waits for later wakeups")
+    }
+
     @Test("lanes are served round-robin")
     func roundRobin() {
         var state = Self.state()
