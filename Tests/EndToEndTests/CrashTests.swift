@@ -80,6 +80,83 @@ struct CrashTests {
         #expect(report.rejected == job.malformed.count)
     }
 
+    @Test("SIGKILLs while a changed copy is answered from the cache: one line each, hits never sent")
+    func killsWithCacheHits() async throws {
+        let sim = try await SimulatorHarness.start { $0.latency = .milliseconds(10) }
+        defer { Task { try? await sim.shutdown() } }
+        let folder = try TestFolder()
+        func line(_ index: Int, _ content: String) -> String {
+            JobFiles.line([
+                "custom_id": "c\(index)", "method": "POST", "url": "/v1/chat/completions",
+                "body": [
+                    "model": "gpt-4o-mini", "temperature": 0, "max_tokens": 8,
+                    "messages": [["role": "user", "content": content]],
+                ],
+            ])
+        }
+        let count = 1_500
+        let original = (0..<count).map { line($0, "question \($0)") }
+        // Every third line changed: its page holds hits and sends side by side.
+        let changed = Set(stride(from: 0, to: count, by: 3))
+        let copy = (0..<count).map {
+            changed.contains($0) ? line($0, "question \($0), reworded") : original[$0]
+        }
+        let first = folder.path + "/nightly.jsonl"
+        let second = folder.path + "/nightly-copy.jsonl"
+        try (original.joined(separator: "\n") + "\n").write(toFile: first, atomically: true, encoding: .utf8)
+        try (copy.joined(separator: "\n") + "\n").write(toFile: second, atomically: true, encoding: .utf8)
+        let done = try await folder.batchctl(["run", first], environment: sim.openAIEnvironment())
+        try #require(done.status == 0, "the first file completes: \(done.stderr)")
+        let before = try JobOutputs(input: first)
+        let sentBefore = sim.simulator.stats.received
+
+        let concurrency = 8
+        var random = SplitMix64(seed: Self.seed)
+        let kills = 5
+        var points: [String] = []
+        for _ in 0..<kills {
+            // At most 5 × 60 answers in all, fewer than the 500 changed lines: no run can finish.
+            let received = sim.simulator.stats.received
+            let budget = Int.random(in: 20...60, using: &random)
+            sim.simulator.holdRequests(after: received + budget)
+            let killAfter = received + Int.random(in: 1...(budget + 1), using: &random)
+            points.append("\(killAfter - received)/\(budget)")
+            let child = try ChildProcess(
+                Binaries.batchctl,
+                ["run", "--database", folder.database, "--concurrency", "\(concurrency)", second],
+                environment: sim.openAIEnvironment(), folder: folder.path)
+            try await waitUntil("request \(killAfter) to arrive (kill points \(points))") {
+                sim.simulator.stats.received >= killAfter
+            }
+            child.signal(SIGKILL)
+            let status = await child.wait()
+            sim.simulator.releaseHeld()
+            try #require(status == 128 + SIGKILL, "killed, not ended (seed \(Self.seed), points \(points))")
+        }
+        let last = try await folder.batchctl(
+            ["run", "--concurrency", "\(concurrency)", second], environment: sim.openAIEnvironment())
+        let context = "seed \(Self.seed), kill points \(points)"
+        #expect(last.status == 0, "the copy completes: \(last.stderr)")
+        let outputs = try JobOutputs(input: second)
+        #expect(outputs.unparsable.isEmpty, "no torn line (\(context))")
+        #expect(outputs.duplicates.isEmpty, "no custom_id twice (\(context))")
+        #expect(outputs.errors.isEmpty && outputs.results.count == count)
+        // Unchanged lines are hits: the first file's answers, never sent again.
+        var reused = 0
+        for index in 0..<count where !changed.contains(index) {
+            let id = "c\(index)"
+            let earlier = (before.results[id]?["response"] as? [String: Any]).map(NSDictionary.init)
+            let now = (outputs.results[id]?["response"] as? [String: Any]).map(NSDictionary.init)
+            if let earlier, earlier == now { reused += 1 }
+        }
+        #expect(reused == count - changed.count, "every unchanged line answered from the cache (\(context))")
+        let sent = sim.simulator.stats.received - sentBefore
+        #expect(sent >= changed.count)
+        #expect(
+            sent <= changed.count + kills * 2 * concurrency,
+            "only changed lines are sent, re-sends bounded by kills × 2 × concurrency (\(context))")
+    }
+
     @Test("a kill during ingest: the restart resumes reading without a lost or doubled line")
     func killDuringIngest() async throws {
         let sim = try await SimulatorHarness.start()
