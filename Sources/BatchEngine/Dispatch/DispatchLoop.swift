@@ -48,7 +48,7 @@ struct DispatchLoop {
     /// The job's report statistics (latencies, timeline, time sending and waiting), if kept.
     var runStats: RunStatsRecorder? = nil
     /// Wakeups for a budget come at most this often (``DispatchState/pacingSlack``).
-    static let pacingSlack: Duration = .milliseconds(100)
+    static let pacingSlack: Duration = .milliseconds(200)
     /// The answer cache, when the job uses it (``DispatchLoop+Cache``).
     var cache: CacheLookup? = nil
 

@@ -46,10 +46,10 @@ public struct DispatchState: Sendable {
     /// commit.
     public private(set) var unrecordedLimit = 0
     /// A budget's wakeup comes at least this long after now: a lane paced at 100 requests a second
-    /// then wakes every 100 ms and starts the ten requests its budget has refilled together,
+    /// then wakes every 200 ms and starts the twenty requests its budget has refilled together,
     /// instead of waking once per request (their sends and answers then share the transport's
     /// thread hand-offs). The budgets hold a second's worth, so nothing refilled is lost
-    /// meanwhile, and the pace over a second is the same: a tenth of a second's worth at once is
+    /// meanwhile, and the pace over a second is the same: a fifth of a second's worth at once is
     /// well inside what a provider enforcing over 1 s windows admits. Retries fall due on time.
     public var pacingSlack: Duration = .zero
     /// The highest input line loaded so far; the next page starts after it.
