@@ -90,8 +90,9 @@ struct HTTPFloor: AsyncParsableCommand {
         let start = clock.now
         return try await withThrowingTaskGroup(of: Bool.self) { tasks in
             for index in 0..<requests {
-                let due = start.advanced(by: .seconds(Double(index - index % group) / rate))
-                if index % group == 0 { try await clock.sleep(until: due) }
+                if index % group == 0 {
+                    try await clock.sleep(until: start.advanced(by: .seconds(Double(index) / rate)))
+                }
                 tasks.addTask { await Self.succeeds(request, through: transport) }
             }
             var failed = 0

@@ -27,31 +27,10 @@ struct CrashTests {
             "run", "--database", folder.database, "--concurrency", "\(concurrency)", "--pack", "\(pack)",
             job.path,
         ]
-        var random = SplitMix64(seed: Self.seed)
         let kills = 20
-        var points: [String] = []
-        for _ in 0..<kills {
-            // This run is answered `budget` requests at most, then the simulator holds the rest: it
-            // cannot finish (20 runs get at most 2,000 answers, the job needs 3,000), so every kill
-            // lands while the job runs, whatever the timing.
-            let received = sim.simulator.stats.received
-            let budget = Int.random(in: 40...100, using: &random)
-            sim.simulator.holdRequests(after: received + budget)
-            // Killed once the simulator has received a seeded number of this run's requests: some
-            // of its answers still in flight or being committed, or (at budget + 1) all of them
-            // in and the next requests held.
-            let killAfter = received + Int.random(in: 1...(budget + 1), using: &random)
-            points.append("\(killAfter - received)/\(budget)")
-            let child = try ChildProcess(
-                Binaries.batchctl, arguments, environment: sim.openAIEnvironment(), folder: folder.path)
-            try await waitUntil("request \(killAfter) to arrive (kill points \(points))") {
-                sim.simulator.stats.received >= killAfter
-            }
-            child.signal(SIGKILL)
-            let status = await child.wait()
-            sim.simulator.releaseHeld()
-            try #require(status == 128 + SIGKILL, "killed, not ended (seed \(Self.seed), points \(points))")
-        }
+        // 20 runs get at most 2,000 answers, the job needs 3,000: every kill lands while it runs.
+        let points = try await Self.kill(
+            kills, runsOf: arguments, answering: 40...100, sim: sim, folder: folder)
         let last = try await folder.batchctl(
             ["run", "--concurrency", "\(concurrency)", "--pack", "\(pack)", job.path],
             environment: sim.openAIEnvironment())
@@ -111,28 +90,11 @@ struct CrashTests {
         let sentBefore = sim.simulator.stats.received
 
         let concurrency = 8
-        var random = SplitMix64(seed: Self.seed)
         let kills = 5
-        var points: [String] = []
-        for _ in 0..<kills {
-            // At most 5 × 60 answers in all, fewer than the 500 changed lines: no run can finish.
-            let received = sim.simulator.stats.received
-            let budget = Int.random(in: 20...60, using: &random)
-            sim.simulator.holdRequests(after: received + budget)
-            let killAfter = received + Int.random(in: 1...(budget + 1), using: &random)
-            points.append("\(killAfter - received)/\(budget)")
-            let child = try ChildProcess(
-                Binaries.batchctl,
-                ["run", "--database", folder.database, "--concurrency", "\(concurrency)", second],
-                environment: sim.openAIEnvironment(), folder: folder.path)
-            try await waitUntil("request \(killAfter) to arrive (kill points \(points))") {
-                sim.simulator.stats.received >= killAfter
-            }
-            child.signal(SIGKILL)
-            let status = await child.wait()
-            sim.simulator.releaseHeld()
-            try #require(status == 128 + SIGKILL, "killed, not ended (seed \(Self.seed), points \(points))")
-        }
+        // At most 5 × 60 answers in all, fewer than the 500 changed lines: no run can finish.
+        let points = try await Self.kill(
+            kills, runsOf: ["run", "--database", folder.database, "--concurrency", "\(concurrency)", second],
+            answering: 20...60, sim: sim, folder: folder)
         let last = try await folder.batchctl(
             ["run", "--concurrency", "\(concurrency)", second], environment: sim.openAIEnvironment())
         let context = "seed \(Self.seed), kill points \(points)"
@@ -155,6 +117,37 @@ struct CrashTests {
         #expect(
             sent <= changed.count + kills * 2 * concurrency,
             "only changed lines are sent, re-sends bounded by kills × 2 × concurrency (\(context))")
+    }
+
+    /// Runs `batchctl arguments` `kills` times, each SIGKILLed at a seeded point: the run is
+    /// answered a seeded number of requests in `answering` at most, then the simulator holds the
+    /// rest (so the run cannot end first, whatever the timing), and it is killed once the simulator
+    /// has received a seeded number of its requests: some answers still in flight or being
+    /// committed, or (at budget + 1) all of them in and the next requests held. Returns the kill
+    /// points ("request of the run / its budget"), for failure messages.
+    static func kill(
+        _ kills: Int, runsOf arguments: [String], answering: ClosedRange<Int>, sim: SimulatorHarness,
+        folder: TestFolder
+    ) async throws -> [String] {
+        var random = SplitMix64(seed: seed)
+        var points: [String] = []
+        for _ in 0..<kills {
+            let received = sim.simulator.stats.received
+            let budget = Int.random(in: answering, using: &random)
+            sim.simulator.holdRequests(after: received + budget)
+            let killAfter = received + Int.random(in: 1...(budget + 1), using: &random)
+            points.append("\(killAfter - received)/\(budget)")
+            let child = try ChildProcess(
+                Binaries.batchctl, arguments, environment: sim.openAIEnvironment(), folder: folder.path)
+            try await waitUntil("request \(killAfter) to arrive (kill points \(points))") {
+                sim.simulator.stats.received >= killAfter
+            }
+            child.signal(SIGKILL)
+            let status = await child.wait()
+            sim.simulator.releaseHeld()
+            try #require(status == 128 + SIGKILL, "killed, not ended (seed \(seed), points \(points))")
+        }
+        return points
     }
 
     @Test("a kill during ingest: the restart resumes reading without a lost or doubled line")
